@@ -1,0 +1,309 @@
+// The next-edit engine: tracks documents and edits, and answers "what comes next?" within a hard
+// budget by combining cached, symbolic (propagation) and learned (model) suggestions.
+
+import { createDeadline, DEFAULT_BUDGET_MS, type Deadline } from './deadline';
+import type { NextEditEngine, PredictOptions } from './engineApi';
+import type { Clock, FileReader, Logger, NextEditModel, WorkspaceIndex } from './ports';
+import type {
+  ChangeEvent,
+  Cursor,
+  Explanation,
+  PredictionResult,
+  RecordedEdit,
+  ScoredEdit,
+  Snippet,
+  Suggestion,
+} from './types';
+import { modelSuggestions, modelWindows } from './modelCandidates';
+import { TextProvider } from './textProvider';
+import { relatedPaths } from './relatedPaths';
+
+export const DEFAULT_MAX_SUGGESTIONS = 3;
+export const MAX_SUGGESTIONS_LIMIT = 20;
+/** How long an edited file may wait before its syntax facts are refreshed, in milliseconds. */
+export const INDEX_REFRESH_BUDGET_MS = 40;
+
+/** The document store as the engine needs it (implemented by DocumentStore). */
+export interface EngineDocuments {
+  open(path: string, text: string): void;
+  close(path: string): void;
+  get(path: string): string | undefined;
+  apply(
+    event: ChangeEvent,
+  ): { readonly kind: 'applied'; readonly before: string; readonly after: string } | { readonly kind: 'rejected'; readonly reason: string };
+}
+
+export interface EngineHistory {
+  record(event: ChangeEvent, before: string, after: string, timestampMs: number): void;
+  edits(): readonly RecordedEdit[];
+  removePath(path: string): void;
+}
+
+export interface EngineCache {
+  store(cursor: Cursor, documentText: string, suggestion: Suggestion): void;
+  observe(event: ChangeEvent): void;
+  lookup(cursor: Cursor, documentText: string): Suggestion | undefined;
+  clear(): void;
+}
+
+export interface CandidateRequest {
+  readonly cursor: Cursor;
+  readonly history: readonly RecordedEdit[];
+}
+
+export interface CandidateSource {
+  propose(request: CandidateRequest, signal: AbortSignal): Suggestion[];
+}
+
+export interface ContextRetriever {
+  retrieve(request: CandidateRequest, signal: AbortSignal): Snippet[];
+}
+
+export interface SuggestionRanker {
+  rank(suggestions: readonly Suggestion[]): Suggestion[];
+  accepted(suggestion: Suggestion): void;
+  rejected(suggestion: Suggestion): void;
+}
+
+export interface EngineDependencies {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly documents: EngineDocuments;
+  readonly history: EngineHistory;
+  readonly cache: EngineCache;
+  readonly propagation: CandidateSource;
+  readonly retriever: ContextRetriever;
+  readonly ranker: SuggestionRanker;
+  readonly texts: TextProvider;
+  readonly index?: WorkspaceIndex;
+  readonly fileReader?: FileReader;
+  readonly model?: NextEditModel;
+}
+
+export interface EngineOptions {
+  readonly budgetMs?: number;
+  readonly maxSuggestions?: number;
+}
+
+const MAX_REMEMBERED_SUGGESTIONS = 64;
+
+export class Engine implements NextEditEngine {
+  private readonly budgetMs: number;
+  private readonly maxSuggestions: number;
+  private readonly dirtyPaths = new Set<string>();
+  private readonly remembered = new Map<string, Suggestion>();
+  private current: AbortController | undefined;
+
+  constructor(
+    private readonly dependencies: EngineDependencies,
+    options: EngineOptions = {},
+  ) {
+    this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+    this.maxSuggestions = options.maxSuggestions ?? DEFAULT_MAX_SUGGESTIONS;
+    if (!Number.isInteger(this.maxSuggestions) || this.maxSuggestions < 1 || this.maxSuggestions > MAX_SUGGESTIONS_LIMIT) {
+      throw new RangeError(`maxSuggestions must be an integer in [1, ${MAX_SUGGESTIONS_LIMIT}], got ${options.maxSuggestions}`);
+    }
+    // Validates the budget once, loudly, at construction rather than on the first keystroke.
+    createDeadline(dependencies.clock, this.budgetMs, new AbortController().signal).dispose();
+  }
+
+  openDocument(path: string, text: string): void {
+    this.dependencies.documents.open(path, text);
+    this.dirtyPaths.add(path);
+  }
+
+  closeDocument(path: string): void {
+    this.dependencies.documents.close(path);
+  }
+
+  deleteDocument(path: string): void {
+    this.dependencies.documents.close(path);
+    this.dependencies.history.removePath(path);
+    this.dependencies.index?.remove(path);
+    this.dependencies.texts.forget(path);
+    this.dependencies.cache.clear();
+    for (const [id, suggestion] of this.remembered) {
+      if (suggestion.edits.some((edit) => edit.path === path)) this.remembered.delete(id);
+    }
+  }
+
+  recordChange(event: ChangeEvent, timestampMs: number): boolean {
+    const outcome = this.dependencies.documents.apply(event);
+    if (outcome.kind === 'rejected') {
+      this.dependencies.logger.warn(`ignored a change to ${event.path}: ${outcome.reason}`);
+      return false;
+    }
+    this.dependencies.history.record(event, outcome.before, outcome.after, timestampMs);
+    this.dependencies.cache.observe(event);
+    this.dirtyPaths.add(event.path);
+    return true;
+  }
+
+  async predict(cursor: Cursor, options: PredictOptions, signal: AbortSignal): Promise<PredictionResult> {
+    const { clock } = this.dependencies;
+    const startMs = clock();
+    // Newest request wins: a prediction still running for an older state is useless.
+    this.current?.abort();
+    const controller = new AbortController();
+    this.current = controller;
+    const onAbort = (): void => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) controller.abort();
+
+    const deadline = createDeadline(clock, options.budgetMs ?? this.budgetMs, controller.signal);
+    try {
+      return await this.predictWithin(cursor, options, deadline, startMs);
+    } catch (error) {
+      // A stage that throws must not take the editor down; it costs this prediction only.
+      this.dependencies.logger.warn(`prediction failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { kind: 'none', reason: 'internal error', latencyMs: clock() - startMs };
+    } finally {
+      deadline.dispose();
+      signal.removeEventListener('abort', onAbort);
+      if (this.current === controller) this.current = undefined;
+    }
+  }
+
+  private async predictWithin(
+    cursor: Cursor,
+    options: PredictOptions,
+    deadline: Deadline,
+    startMs: number,
+  ): Promise<PredictionResult> {
+    const { clock, documents, cache } = this.dependencies;
+    const elapsed = (): number => clock() - startMs;
+    const none = (reason: string): PredictionResult => ({ kind: 'none', reason, latencyMs: elapsed() });
+    const text = documents.get(cursor.path);
+    if (text === undefined) return none('document not tracked');
+
+    const cached = cache.lookup(cursor, text);
+    if (cached) {
+      this.remember(cached);
+      return { kind: 'suggestions', suggestions: [cached], latencyMs: elapsed() };
+    }
+    const stageTimingsMs: Record<string, number> = {};
+    const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+      const stageStart = clock();
+      try {
+        return await work();
+      } finally {
+        stageTimingsMs[stage] = round(clock() - stageStart);
+      }
+    };
+
+    await timed('index', () => deadline.race(this.refreshIndex(deadline.signal)));
+    if (deadline.signal.aborted) return none(this.abortReason(deadline));
+    const history = this.dependencies.history.edits();
+    const request: CandidateRequest = { cursor, history };
+    const sources = options.sources ?? 'all';
+
+    const candidates: Suggestion[] = [];
+    if (sources !== 'model') {
+      await timed('prefetch', () =>
+        deadline.race(this.dependencies.texts.prefetch(relatedPaths(history, this.dependencies.index), deadline.signal)),
+      );
+      if (deadline.signal.aborted) return none(this.abortReason(deadline));
+      candidates.push(...(await timed('propagation', () => this.dependencies.propagation.propose(request, deadline.signal))));
+    }
+    let snippets: Snippet[] = [];
+    if (!deadline.signal.aborted) {
+      snippets = await timed('retrieval', () => this.dependencies.retriever.retrieve(request, deadline.signal));
+    }
+    const model = this.dependencies.model;
+    if (sources !== 'symbolic' && model && !deadline.signal.aborted) {
+      const windows = modelWindows(cursor, text, candidates);
+      const predictions = await timed('model', () =>
+        deadline.race(model.predict({ history, snippets, windows, deadlineMs: deadline.atMs }, deadline.signal)),
+      );
+      candidates.push(...modelSuggestions(predictions ?? [], history, (path) => this.dependencies.texts.get(path)));
+    }
+    if (controllerAbortedByCaller(deadline, startMs, clock, this.budgetMs, options.budgetMs)) {
+      return none('cancelled');
+    }
+
+    const ranked = await timed('ranking', () => this.dependencies.ranker.rank(candidates));
+    if (ranked.length === 0) return none(candidates.length === 0 ? 'nothing predictable' : 'not confident enough');
+    const suggestions = ranked.slice(0, options.maxSuggestions ?? this.maxSuggestions).map((suggestion) =>
+      withExplanation(suggestion, { snippets: suggestion.explanation.snippets.length > 0 ? suggestion.explanation.snippets : snippets, stageTimingsMs }),
+    );
+    const best = suggestions[0];
+    if (best) cache.store(cursor, text, best);
+    for (const suggestion of suggestions) this.remember(suggestion);
+    return { kind: 'suggestions', suggestions, latencyMs: elapsed() };
+  }
+
+  accepted(suggestionId: string): void {
+    const suggestion = this.remembered.get(suggestionId);
+    if (suggestion) this.dependencies.ranker.accepted(suggestion);
+  }
+
+  rejected(suggestionId: string): void {
+    const suggestion = this.remembered.get(suggestionId);
+    if (suggestion) this.dependencies.ranker.rejected(suggestion);
+    this.dependencies.cache.clear();
+  }
+
+  suggestion(suggestionId: string): Suggestion | undefined {
+    return this.remembered.get(suggestionId);
+  }
+
+  explain(suggestionId: string): Explanation | undefined {
+    return this.remembered.get(suggestionId)?.explanation;
+  }
+
+  documentText(path: string): string | undefined {
+    return this.dependencies.documents.get(path);
+  }
+
+  dispose(): void {
+    this.current?.abort();
+    this.remembered.clear();
+    this.dependencies.cache.clear();
+  }
+
+  private async refreshIndex(signal: AbortSignal): Promise<void> {
+    const index = this.dependencies.index;
+    if (!index) return;
+    for (const path of [...this.dirtyPaths]) {
+      if (signal.aborted) return;
+      const text = this.dependencies.documents.get(path);
+      this.dirtyPaths.delete(path);
+      if (text !== undefined) await index.update(path, text, signal);
+    }
+  }
+
+  private remember(suggestion: Suggestion): void {
+    this.remembered.delete(suggestion.id);
+    this.remembered.set(suggestion.id, suggestion);
+    while (this.remembered.size > MAX_REMEMBERED_SUGGESTIONS) {
+      const oldest = this.remembered.keys().next().value;
+      if (oldest === undefined) break;
+      this.remembered.delete(oldest);
+    }
+  }
+
+  private abortReason(deadline: Deadline): string {
+    return deadline.remainingMs() <= 0 ? 'budget exhausted' : 'cancelled';
+  }
+}
+
+/** True when the caller (or a newer request) aborted, as opposed to the budget running out. */
+function controllerAbortedByCaller(
+  deadline: Deadline,
+  startMs: number,
+  clock: Clock,
+  defaultBudgetMs: number,
+  budgetMs: number | undefined,
+): boolean {
+  return deadline.signal.aborted && clock() - startMs < (budgetMs ?? defaultBudgetMs);
+}
+
+function withExplanation(suggestion: Suggestion, extra: Partial<Explanation>): Suggestion {
+  return { ...suggestion, explanation: { ...suggestion.explanation, ...extra } };
+}
+
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 100) / 100;
+}
+
+export type { ScoredEdit };
