@@ -44,7 +44,7 @@ export async function benchCommand(flags: ReadonlyMap<string, string>, logger: L
 
   for (const [workspacePath, group] of groupByWorkspace(cases)) {
     const workspaceRoot = await existingDirectory(workspacePath);
-    const workspace = await openWorkspace({ workspaceRoot, logger, modelDirectory: flags.get('model') }, new AbortController().signal);
+    const workspace = openWorkspace({ workspaceRoot, logger, modelDirectory: flags.get('model') }, new AbortController().signal);
     try {
       await workspace.ready;
       await workspace.warmUp();

@@ -29,7 +29,7 @@ export function palette(colour: boolean): Palette {
 export async function demoCommand(workspaceRoot: string, logger: Logger, colour: boolean): Promise<string> {
   const paint = palette(colour);
   const output: string[] = [];
-  const workspace = await openWorkspace({ workspaceRoot, logger }, new AbortController().signal);
+  const workspace = openWorkspace({ workspaceRoot, logger }, new AbortController().signal);
   try {
     await workspace.ready;
     await workspace.warmUp();

@@ -23,7 +23,7 @@ export async function predictCommand(flags: ReadonlyMap<string, string>, logger:
   const top = positiveIntegerFlag(flags, 'top', DEFAULT_TOP_EDITS);
   const sources = parseSources(flags.get('sources'));
 
-  const workspace = await openWorkspace({ workspaceRoot, logger, modelDirectory: flags.get('model') }, new AbortController().signal);
+  const workspace = openWorkspace({ workspaceRoot, logger, modelDirectory: flags.get('model') }, new AbortController().signal);
   try {
     await workspace.ready;
     await workspace.warmUp();

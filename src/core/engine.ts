@@ -10,7 +10,6 @@ import type {
   Explanation,
   PredictionResult,
   RecordedEdit,
-  ScoredEdit,
   Snippet,
   Suggestion,
 } from './types';
@@ -176,8 +175,9 @@ export class Engine implements NextEditEngine {
     const text = documents.get(cursor.path);
     if (text === undefined) return none('document not tracked');
 
-    const cached = cache.lookup(cursor, text);
-    if (cached) {
+    const hit = cache.lookup(cursor, text);
+    if (hit) {
+      const cached: Suggestion = { ...hit, source: 'cache' };
       this.remember(cached);
       return { kind: 'suggestions', suggestions: [cached], latencyMs: elapsed() };
     }
@@ -306,4 +306,3 @@ function round(milliseconds: number): number {
   return Math.round(milliseconds * 100) / 100;
 }
 
-export type { ScoredEdit };

@@ -1,0 +1,429 @@
+// Generalizes the user's most recent change into a pattern that can be replayed elsewhere:
+// a rename, a member rename, an argument change, a token replacement in context, a line
+// inserted next to similar code, or a repeated line deleted. Pure functions over tokens; the
+// search for places to apply a pattern lives in propagationSites.ts.
+
+import { diffArrays } from 'diff';
+import { argumentKey, argumentText, callsByName, isDefinition, isKeyword, isName, SourceText, type CallSyntax, type Token } from './codeTokens';
+import type { Position, Range, RecordedEdit } from './types';
+
+/** Consecutive edits closer than this in time, touching the same text, form one change. */
+export const MERGE_GAP_MS = 3000;
+export const MAX_MERGED_EDITS = 8;
+/** Larger edits are rewrites, not patterns. */
+export const MAX_EDIT_TOKENS = 600;
+export const MAX_PATTERN_LINES = 8;
+export const MAX_REPLACED_TOKENS = 8;
+const MAX_CHANGE_RUNS = 6;
+const MEMBER_ACCESS = new Set(['.', '?.']);
+const VALUE_KEYWORDS = new Set(['this', 'self', 'true', 'false', 'null', 'undefined', 'None', 'True', 'False', 'nil']);
+
+/** The newest change as one unit: keystrokes on the same span are merged back together. */
+export interface LogicalEdit {
+  readonly path: string;
+  /** Range in the document before the first merged edit. */
+  readonly range: Range;
+  readonly removedText: string;
+  readonly insertedText: string;
+  readonly timestampMs: number;
+  readonly newest: RecordedEdit;
+  readonly mergedCount: number;
+}
+
+/** The changed lines of a logical edit, before and after, plus where the new text lies now. */
+export interface EditView {
+  readonly before: SourceText;
+  readonly after: SourceText;
+  /** Document line of the first line of both views. */
+  readonly startLine: number;
+  /** Offsets in the current document of the inserted text. */
+  readonly insertedStart: number;
+  readonly insertedEnd: number;
+}
+
+export interface TokenContext {
+  /** 'start' and 'end' stand for a line boundary, 'value' for any operand; else the token text. */
+  readonly category: string;
+  readonly text: string;
+}
+
+export type ArgumentAction = 'add' | 'remove' | 'change';
+
+export interface NamePattern {
+  readonly kind: 'rename' | 'member';
+  readonly from: string;
+  readonly to: string;
+  /** The last name typed, to tell a finished name from one still being typed. */
+  readonly tail: Token;
+  /** The renamed name is a method or member being declared: `.from` uses follow it too. */
+  readonly methodDefinition: boolean;
+}
+
+export interface ArgumentPattern {
+  readonly kind: 'argument' | 'parameter';
+  readonly callee: string;
+  readonly member: boolean;
+  readonly action: ArgumentAction;
+  readonly index: number;
+  /** Argument count of the call before the change. */
+  readonly arity: number;
+  readonly text: string;
+  readonly oldKey: string;
+  readonly separator: string;
+  readonly tail: Token | undefined;
+  /** Python methods declare `self`, which calls through an object do not pass. */
+  readonly receiverParameter: boolean;
+}
+
+export interface ReplacePattern {
+  readonly kind: 'replace';
+  readonly removed: readonly string[];
+  readonly insertedText: string;
+  readonly left: TokenContext;
+  readonly right: TokenContext;
+  /** Only literals or one-character punctuation were replaced: too generic on its own. */
+  readonly literalOnly: boolean;
+  /** `'x'` -> `"x"`: every string with the old quote changes the same way. */
+  readonly quoteSwap: boolean;
+  readonly tail: Token | undefined;
+}
+
+export interface LinesPattern {
+  readonly kind: 'insertLines' | 'deleteLines';
+  readonly lines: readonly string[];
+  /** Document line of the first inserted line, or where the deleted lines were. */
+  readonly docLine: number;
+}
+
+export type Pattern = NamePattern | ArgumentPattern | ReplacePattern | LinesPattern;
+
+export type PatternKind = Pattern['kind'];
+
+/** Merges the newest edits that continue one another back into one change. */
+export function logicalEdit(history: readonly RecordedEdit[]): LogicalEdit | undefined {
+  const newest = history[history.length - 1];
+  if (!newest) return undefined;
+  let merged: LogicalEdit = { ...newest, newest, mergedCount: 1 };
+  for (let index = history.length - 2; index >= 0 && merged.mergedCount < MAX_MERGED_EDITS; index--) {
+    const previous = history[index]!;
+    if (previous.path !== merged.path || merged.timestampMs - previous.timestampMs > MERGE_GAP_MS) break;
+    const insertedEnd = positionAfter(previous.range.start, previous.insertedText);
+    if (compare(merged.range.start, previous.range.start) < 0 || compare(merged.range.end, insertedEnd) > 0) break;
+    const from = offsetWithin(previous.insertedText, previous.range.start, merged.range.start);
+    const to = offsetWithin(previous.insertedText, previous.range.start, merged.range.end);
+    if (from === undefined || to === undefined) break;
+    merged = {
+      ...merged,
+      range: previous.range,
+      removedText: previous.removedText,
+      insertedText: previous.insertedText.slice(0, from) + merged.insertedText + previous.insertedText.slice(to),
+      mergedCount: merged.mergedCount + 1,
+    };
+  }
+  return merged;
+}
+
+/** Rebuilds the edit's whole lines from the current document; undefined when they disagree. */
+export function editView(edit: LogicalEdit, document: SourceText): EditView | undefined {
+  const insertedStart = document.offsetAt(edit.range.start);
+  const insertedEnd = insertedStart + edit.insertedText.length;
+  if (document.positionAt(insertedStart).character !== edit.range.start.character) return undefined;
+  if (document.text.slice(insertedStart, insertedEnd) !== edit.insertedText) return undefined;
+  const lineStart = document.lineStart(edit.range.start.line);
+  const lineEnd = document.lineEnd(document.lineOf(insertedEnd));
+  const afterText = document.text.slice(lineStart, lineEnd);
+  const beforeText = document.text.slice(lineStart, insertedStart) + edit.removedText + document.text.slice(insertedEnd, lineEnd);
+  return viewOf(document.path, beforeText, afterText, edit.range.start.line, insertedStart, insertedEnd);
+}
+
+/** A view from an old edit's recorded hunk, for comparing patterns across the history. */
+export function hunkView(edit: RecordedEdit): EditView {
+  return viewOf(edit.path, edit.hunk.beforeText, edit.hunk.afterText, edit.hunk.startLine, -1, -1);
+}
+
+function viewOf(path: string, before: string, after: string, startLine: number, insertedStart: number, insertedEnd: number): EditView {
+  return { before: new SourceText(path, before), after: new SourceText(path, after), startLine, insertedStart, insertedEnd };
+}
+
+/** Every pattern the change fits, most specific first; [] for edits with no reusable shape. */
+export function derivePatterns(view: EditView): Pattern[] {
+  const lines = lineChange(view);
+  if (lines) return [lines];
+  const before = view.before.tokens;
+  const after = view.after.tokens;
+  if (before.length > MAX_EDIT_TOKENS || after.length > MAX_EDIT_TOKENS) return [];
+  const runs = changeRuns(before, after);
+  if (runs.length === 0 || runs.length > MAX_CHANGE_RUNS) return [];
+  const patterns: Pattern[] = [];
+  const rename = renamePattern(view, runs);
+  if (rename) patterns.push(rename);
+  const argument = argumentPattern(view);
+  if (argument) patterns.push(argument);
+  if (!rename && !argument) {
+    const replace = replacePattern(view, runs);
+    if (replace) patterns.push(replace);
+  }
+  return patterns;
+}
+
+/** Stable identity of a pattern, to recognise the same change made earlier in the history. */
+export function patternKey(pattern: Pattern): string {
+  switch (pattern.kind) {
+    case 'rename':
+    case 'member':
+      return `${pattern.kind}:${pattern.from}>${pattern.to}`;
+    case 'argument':
+    case 'parameter':
+      return `argument:${pattern.callee}:${pattern.action}:${pattern.index}:${pattern.oldKey}>${pattern.text}`;
+    case 'replace':
+      return `replace:${pattern.removed.join(' ')}>${pattern.insertedText}`;
+    case 'insertLines':
+    case 'deleteLines':
+      return `${pattern.kind}:${pattern.lines.map(lineShape).join('\n')}`;
+  }
+}
+
+/** A line with its names and literals abstracted away: `this.log('a');` and `this.log('b');` agree. */
+export function lineShape(line: string): string {
+  const tokens = new SourceText('shape', line).tokens;
+  const callee = (index: number): boolean => tokens[index + 1]?.text === '(';
+  return tokens
+    .map((token, index) => (token.kind === 'punctuation' || isKeyword(token.text) || (token.kind === 'identifier' && callee(index)) ? token.text : token.kind))
+    .join(' ');
+}
+
+/** Whole lines inserted or deleted, with every other line unchanged. */
+function lineChange(view: EditView): Pattern | undefined {
+  const before = splitLines(view.before.text);
+  const after = splitLines(view.after.text);
+  if (before.length === after.length) return undefined;
+  const [shorter, longer] = before.length < after.length ? [before, after] : [after, before];
+  let prefix = 0;
+  while (prefix < shorter.length && shorter[prefix] === longer[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < shorter.length - prefix && shorter[shorter.length - 1 - suffix] === longer[longer.length - 1 - suffix]) suffix++;
+  if (prefix + suffix !== shorter.length) return undefined;
+  const lines = longer.slice(prefix, longer.length - suffix);
+  if (lines.length > MAX_PATTERN_LINES || lines.every((line) => line.trim() === '')) return undefined;
+  return { kind: before.length < after.length ? 'insertLines' : 'deleteLines', lines, docLine: view.startLine + prefix };
+}
+
+interface ChangeRun {
+  /** Token index spans [first, end) in the before and after views. */
+  readonly beforeFirst: number;
+  readonly beforeEnd: number;
+  readonly afterFirst: number;
+  readonly afterEnd: number;
+}
+
+function changeRuns(before: readonly Token[], after: readonly Token[]): ChangeRun[] {
+  const runs: ChangeRun[] = [];
+  let beforeIndex = 0;
+  let afterIndex = 0;
+  let open: { beforeFirst: number; afterFirst: number } | undefined;
+  for (const change of diffArrays(before.map((token) => token.text), after.map((token) => token.text))) {
+    if (!change.added && !change.removed) {
+      if (open) runs.push({ ...open, beforeEnd: beforeIndex, afterEnd: afterIndex });
+      open = undefined;
+      beforeIndex += change.count;
+      afterIndex += change.count;
+      continue;
+    }
+    open ??= { beforeFirst: beforeIndex, afterFirst: afterIndex };
+    if (change.removed) beforeIndex += change.count;
+    else afterIndex += change.count;
+  }
+  if (open) runs.push({ ...open, beforeEnd: beforeIndex, afterEnd: afterIndex });
+  return runs;
+}
+
+/** Every run replaces the same single name by another single name. */
+function renamePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | undefined {
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const run of runs) {
+    const removed = view.before.tokens[run.beforeFirst];
+    const inserted = view.after.tokens[run.afterFirst];
+    if (run.beforeEnd - run.beforeFirst !== 1 || run.afterEnd - run.afterFirst !== 1) return undefined;
+    if (!isName(removed) || !isName(inserted) || (from !== undefined && (removed.text !== from || inserted.text !== to))) return undefined;
+    from = removed.text;
+    to = inserted.text;
+  }
+  const first = runs[0]!;
+  const last = runs[runs.length - 1]!;
+  if (from === undefined || to === undefined) return undefined;
+  const member = MEMBER_ACCESS.has(view.before.tokens[first.beforeFirst - 1]?.text ?? '');
+  return {
+    kind: member ? 'member' : 'rename',
+    from,
+    to,
+    tail: view.after.tokens[last.afterFirst]!,
+    methodDefinition: isMethodDefinition(view.before, first.beforeFirst),
+  };
+}
+
+/** `name(` or `name:`/`name =` opening a class member, or a Python `def`: members are renamed too. */
+function isMethodDefinition(source: SourceText, index: number): boolean {
+  const tokens = source.tokens;
+  const previous = tokens[index - 1];
+  // An indented `def` is a method; a top-level one is a function whose `.name` uses are unrelated.
+  if (previous?.text === 'def') return previous.start > source.lineStart(source.lineOf(previous.start));
+  if (previous && source.sameLine(previous.start, tokens[index]!.start) && !/^(?:static|async|get|set|public|private|protected|readonly|override|abstract)$/.test(previous.text)) {
+    return false;
+  }
+  const line = source.lineOf(tokens[index]!.start);
+  const lineTokens = tokens.filter((token) => source.lineOf(token.start) === line);
+  return tokens[index + 1]?.text === '(' && lineTokens[lineTokens.length - 1]?.text === '{';
+}
+
+/** One call's argument list changed by one argument and nothing else on the lines changed. */
+function argumentPattern(view: EditView): Pattern | undefined {
+  const before = view.before.tokens;
+  const after = view.after.tokens;
+  const beforeCalls = callsByName(before);
+  let best: { pattern: Pattern; width: number } | undefined;
+  const seen = new Map<string, number>();
+  for (const afterCall of callsByName(after)) {
+    const name = after[afterCall.calleeIndex]!.text;
+    const ordinal = seen.get(name) ?? 0;
+    seen.set(name, ordinal + 1);
+    const beforeCall = beforeCalls.filter((call) => before[call.calleeIndex]!.text === name)[ordinal];
+    if (!beforeCall || !sameOutside(before, beforeCall, after, afterCall)) continue;
+    const change = argumentChange(view, beforeCall, afterCall);
+    const width = afterCall.closeIndex - afterCall.openIndex;
+    if (!change || (best && best.width <= width)) continue;
+    const definition = isDefinition(after, afterCall, view.after);
+    const firstParameter = before[beforeCall.args[0]?.first ?? -1]?.text;
+    best = {
+      width,
+      pattern: {
+        kind: definition ? 'parameter' : 'argument',
+        callee: name,
+        member: MEMBER_ACCESS.has(before[beforeCall.calleeIndex - 1]?.text ?? ''),
+        ...change,
+        receiverParameter: definition && view.before.language === 'python' && (firstParameter === 'self' || firstParameter === 'cls'),
+      },
+    };
+  }
+  return best?.pattern;
+}
+
+type ArgumentChange = Pick<ArgumentPattern, 'action' | 'index' | 'arity' | 'text' | 'oldKey' | 'separator' | 'tail'>;
+
+function argumentChange(view: EditView, beforeCall: CallSyntax, afterCall: CallSyntax): ArgumentChange | undefined {
+  const beforeKeys = beforeCall.args.map((arg) => argumentKey(view.before.tokens, arg));
+  const afterKeys = afterCall.args.map((arg) => argumentKey(view.after.tokens, arg));
+  const arity = beforeKeys.length;
+  const afterText = (index: number): string => argumentText(view.after, afterCall, index);
+  const separator = afterCall.args.length > 1 ? view.after.text.slice(view.after.tokens[afterCall.args[0]!.last]!.end, view.after.tokens[afterCall.args[1]!.first]!.start) : ', ';
+  if (afterKeys.length === arity + 1) {
+    const index = firstDifference(beforeKeys, afterKeys);
+    if (!sameList(beforeKeys, [...afterKeys.slice(0, index), ...afterKeys.slice(index + 1)])) return undefined;
+    return { action: 'add', index, arity, text: afterText(index), oldKey: '', separator, tail: view.after.tokens[afterCall.args[index]!.last] };
+  }
+  if (afterKeys.length + 1 === arity) {
+    const index = firstDifference(afterKeys, beforeKeys);
+    if (!sameList(afterKeys, [...beforeKeys.slice(0, index), ...beforeKeys.slice(index + 1)])) return undefined;
+    return { action: 'remove', index, arity, text: '', oldKey: beforeKeys[index]!, separator, tail: undefined };
+  }
+  if (afterKeys.length !== arity) return undefined;
+  const index = firstDifference(beforeKeys, afterKeys);
+  if (index >= arity || !sameList(beforeKeys.slice(index + 1), afterKeys.slice(index + 1))) return undefined;
+  return { action: 'change', index, arity, text: afterText(index), oldKey: beforeKeys[index]!, separator, tail: view.after.tokens[afterCall.args[index]!.last] };
+}
+
+function sameOutside(before: readonly Token[], beforeCall: CallSyntax, after: readonly Token[], afterCall: CallSyntax): boolean {
+  const outside = (tokens: readonly Token[], call: CallSyntax): string[] =>
+    [...tokens.slice(0, call.openIndex + 1), ...tokens.slice(call.closeIndex)].map((token) => token.text);
+  return sameList(outside(before, beforeCall), outside(after, afterCall));
+}
+
+/** Token-level replacement of one run, with its neighbours as context. */
+function replacePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | undefined {
+  const first = runs[0]!;
+  const signature = (run: ChangeRun): string =>
+    `${tokenTexts(view.before.tokens, run.beforeFirst, run.beforeEnd)}>${tokenTexts(view.after.tokens, run.afterFirst, run.afterEnd)}`;
+  if (runs.some((run) => signature(run) !== signature(first))) return undefined;
+  const removed = view.before.tokens.slice(first.beforeFirst, first.beforeEnd);
+  const inserted = view.after.tokens.slice(first.afterFirst, first.afterEnd);
+  if (removed.length > MAX_REPLACED_TOKENS || inserted.length > MAX_REPLACED_TOKENS) return undefined;
+  const anchor = removed[0]?.start ?? view.before.tokens[first.beforeFirst]?.start ?? view.before.text.length;
+  const left = contextOf(view.before, first.beforeFirst - 1, anchor);
+  const right = contextOf(view.before, first.beforeEnd, anchor);
+  const rightToken = view.before.tokens[first.beforeEnd];
+  let insertedText: string;
+  if (removed.length === 0) {
+    // A pure insertion must name what it precedes (`await fetch`, `export function`), or it
+    // would apply before every `;` or `)` in the file.
+    if (!rightToken || right.category === 'end' || rightToken.kind !== 'identifier') return undefined;
+    const afterRight = view.after.tokens[first.afterEnd]!;
+    insertedText = view.after.text.slice(inserted[0]!.start, afterRight.start);
+  } else {
+    insertedText = inserted.length === 0 ? '' : view.after.text.slice(inserted[0]!.start, inserted[inserted.length - 1]!.end);
+  }
+  const literalOnly = removed.length > 0 && removed.every((token) => token.kind === 'number' || token.kind === 'string' || (token.kind === 'punctuation' && token.text.length === 1));
+  const quoteSwap =
+    removed.length === 1 && inserted.length === 1 && removed[0]!.kind === 'string' && inserted[0]!.kind === 'string' &&
+    removed[0]!.text.slice(1, -1) === inserted[0]!.text.slice(1, -1) && removed[0]!.text.charAt(0) !== inserted[0]!.text.charAt(0);
+  return {
+    kind: 'replace',
+    removed: removed.map((token) => token.text),
+    insertedText,
+    left,
+    right,
+    literalOnly: literalOnly && !quoteSwap,
+    quoteSwap,
+    tail: inserted[inserted.length - 1],
+  };
+}
+
+/** The token next to a change, as context; a token on another line counts as a line boundary. */
+export function contextOf(source: SourceText, index: number, anchor: number): TokenContext {
+  const token = source.tokens[index];
+  if (!token) return { category: index < 0 ? 'start' : 'end', text: '' };
+  if (!source.sameLine(token.start, anchor)) return { category: token.start < anchor ? 'start' : 'end', text: '' };
+  const value = token.kind !== 'punctuation' && (!isKeyword(token.text) || VALUE_KEYWORDS.has(token.text));
+  return { category: value ? 'value' : token.text, text: token.text };
+}
+
+function tokenTexts(tokens: readonly Token[], first: number, end: number): string {
+  return tokens.slice(first, end).map((token) => token.text).join(' ');
+}
+
+function firstDifference(shorter: readonly string[], longer: readonly string[]): number {
+  let index = 0;
+  while (index < shorter.length && shorter[index] === longer[index]) index++;
+  return index;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+function compare(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Where the text ends when inserted at `start`. */
+export function positionAfter(start: Position, text: string): Position {
+  const lines = splitLines(text);
+  if (lines.length === 1) return { line: start.line, character: start.character + text.length };
+  return { line: start.line + lines.length - 1, character: lines[lines.length - 1]!.length };
+}
+
+/** Offset into `text` (inserted at `origin`) of a document position, if it lies inside it. */
+function offsetWithin(text: string, origin: Position, position: Position): number | undefined {
+  if (position.line === origin.line) return position.character >= origin.character ? position.character - origin.character : undefined;
+  let offset = 0;
+  for (let line = origin.line; line < position.line; line++) {
+    const newline = text.slice(offset).search(/\r\n|\r|\n/);
+    if (newline === -1) return undefined;
+    offset += newline + (text.startsWith('\r\n', offset + newline) ? 2 : 1);
+  }
+  const lineLength = splitLines(text.slice(offset))[0]!.length;
+  return position.character <= lineLength ? offset + position.character : undefined;
+}

@@ -1,0 +1,249 @@
+// Where a pattern applies in one document: each finder scans the document's current tokens
+// (never an index's possibly stale positions) and returns replacement sites as offsets.
+
+import { argumentKey, argumentText, isDefinition, isKeyword, isName, parseCall, tokenize, type CallSyntax, type SourceText, type Token } from './codeTokens';
+import { contextOf, type ArgumentPattern, type LinesPattern, type NamePattern, type ReplacePattern } from './patterns';
+
+/** Replace `[start, end)` of the document by `text`; `strength` is the context match in [0, 1]. */
+export interface Site {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly strength: number;
+}
+
+const MEMBER_ACCESS = new Set(['.', '?.']);
+
+function isMemberAccess(tokens: readonly Token[], index: number): boolean {
+  return MEMBER_ACCESS.has(tokens[index - 1]?.text ?? '');
+}
+
+/** Whole-name occurrences of the old name outside strings and comments. */
+export function nameSites(source: SourceText, pattern: NamePattern, includeMembers: boolean): Site[] {
+  const tokens = source.tokens;
+  const sites: Site[] = [];
+  tokens.forEach((token, index) => {
+    if (token.kind !== 'identifier' || token.text !== pattern.from) return;
+    const member = isMemberAccess(tokens, index);
+    if (pattern.kind === 'member' ? member : !member || includeMembers) {
+      sites.push({ start: token.start, end: token.end, text: pattern.to, strength: 1 });
+    }
+  });
+  return sites;
+}
+
+/** Calls of the callee that the pattern fits, with their adjusted argument index and arity. */
+function matchingCalls(source: SourceText, pattern: ArgumentPattern, arityDelta: number): { call: CallSyntax; index: number }[] {
+  const tokens = source.tokens;
+  const calls: { call: CallSyntax; index: number }[] = [];
+  tokens.forEach((token, calleeIndex) => {
+    if (token.text !== pattern.callee || tokens[calleeIndex + 1]?.text !== '(') return;
+    const member = isMemberAccess(tokens, calleeIndex);
+    // A changed definition reaches every caller; a changed call only calls of the same shape.
+    if (pattern.kind === 'argument' && member !== pattern.member) return;
+    const call = parseCall(tokens, calleeIndex);
+    if (!call || isDefinition(tokens, call, source)) return;
+    const shift = pattern.receiverParameter && member ? 1 : 0;
+    if (call.args.length !== pattern.arity + arityDelta - shift) return;
+    calls.push({ call, index: pattern.index - shift });
+  });
+  return calls;
+}
+
+/** The argument texts callers already pass at the new position, after a parameter was added. */
+export function updatedArgumentTexts(source: SourceText, pattern: ArgumentPattern): string[] {
+  return matchingCalls(source, pattern, 1).map(({ call, index }) => argumentText(source, call, index));
+}
+
+export function argumentSites(source: SourceText, pattern: ArgumentPattern, text: string): Site[] {
+  const tokens = source.tokens;
+  const sites: Site[] = [];
+  for (const { call, index } of matchingCalls(source, pattern, 0)) {
+    const args = call.args;
+    const arity = args.length;
+    const startOf = (argument: number): number => tokens[args[argument]!.first]!.start;
+    const endOf = (argument: number): number => tokens[args[argument]!.last]!.end;
+    if (pattern.action === 'add') {
+      if (index < 0 || index > arity) continue;
+      if (arity === 0) sites.push({ start: tokens[call.openIndex]!.end, end: tokens[call.openIndex]!.end, text, strength: 1 });
+      else if (index < arity) sites.push({ start: startOf(index), end: startOf(index), text: text + pattern.separator, strength: 1 });
+      else sites.push({ start: endOf(arity - 1), end: endOf(arity - 1), text: pattern.separator + text, strength: 1 });
+      continue;
+    }
+    if (index < 0 || index >= arity) continue;
+    // A removed parameter's declaration text never matches what callers pass; any argument goes.
+    if (pattern.kind === 'argument' && argumentKey(tokens, args[index]!) !== pattern.oldKey) continue;
+    if (pattern.action === 'change') {
+      sites.push({ start: startOf(index), end: endOf(index), text, strength: 1 });
+    } else if (arity === 1) {
+      sites.push({ start: tokens[call.openIndex]!.end, end: tokens[call.closeIndex]!.start, text: '', strength: 1 });
+    } else if (index < arity - 1) {
+      sites.push({ start: startOf(index), end: startOf(index + 1), text: '', strength: 1 });
+    } else {
+      sites.push({ start: endOf(index - 1), end: endOf(index), text: '', strength: 1 });
+    }
+  }
+  return sites;
+}
+
+/** The removed token sequence where its neighbours match the edit's, class for class. */
+export function replaceSites(source: SourceText, pattern: ReplacePattern): Site[] {
+  const tokens = source.tokens;
+  const removed = pattern.removed;
+  const sites: Site[] = [];
+  const oldQuote = removed[0]?.charAt(0) ?? '';
+  const newQuote = pattern.insertedText.charAt(0);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    if (removed.length === 0) {
+      if (token.text !== pattern.right.text) continue;
+      const left = contextOf(source, index - 1, token.start);
+      const already = source.text.slice(token.start - pattern.insertedText.length, token.start) === pattern.insertedText;
+      if (left.category !== pattern.left.category || already) continue;
+      sites.push({ start: token.start, end: token.start, text: pattern.insertedText, strength: left.text === pattern.left.text ? 1 : 0.75 });
+      continue;
+    }
+    const matches = pattern.quoteSwap
+      ? token.kind === 'string' && token.text.charAt(0) === oldQuote && token.text.length >= 2 && !/[\\"'`]/.test(token.text.slice(1, -1))
+      : removed.every((text, offset) => tokens[index + offset]?.text === text);
+    if (!matches) continue;
+    const last = tokens[index + removed.length - 1]!;
+    const left = contextOf(source, index - 1, token.start);
+    const right = contextOf(source, index + removed.length, token.start);
+    if (left.category !== pattern.left.category || right.category !== pattern.right.category) continue;
+    const strength = 0.5 + (left.text === pattern.left.text ? 0.25 : 0) + (right.text === pattern.right.text ? 0.25 : 0);
+    if (pattern.literalOnly && strength < 1) continue;
+    const next = tokens[index + removed.length];
+    const end = pattern.insertedText === '' && next && right.category !== 'end' ? next.start : last.end;
+    const text = pattern.quoteSwap ? newQuote + token.text.slice(1, -1) + newQuote : pattern.insertedText;
+    sites.push({ start: token.start, end, text, strength });
+    index += removed.length - 1;
+  }
+  return sites;
+}
+
+/**
+ * After (or before) every line shaped like the one next to the inserted lines, the inserted lines
+ * with that line's names substituted: `this.b = b;` gets `this.log('b');` when `this.a = a;` got
+ * `this.log('a');`. Lines whose names do not map one-to-one are skipped as ambiguous.
+ */
+export function insertLineSites(source: SourceText, pattern: LinesPattern): Site[] {
+  const inserted = pattern.lines;
+  const insertedTokens = inserted.map((line) => tokenize(line, source.language));
+  const insertedNames = new Set(insertedTokens.flat().filter(isName).map((token) => token.text));
+  for (const anchorLine of [pattern.docLine - 1, pattern.docLine + inserted.length]) {
+    if (anchorLine < 0 || anchorLine >= source.lineCount) continue;
+    const anchor = lineTokens(source, anchorLine);
+    if (anchor.length < 2 || !anchor.some((token) => isName(token) && insertedNames.has(token.text))) continue;
+    const above = anchorLine < pattern.docLine;
+    const anchorIndent = indentation(source.lineText(anchorLine));
+    const sites: Site[] = [];
+    for (let line = 0; line < source.lineCount; line++) {
+      if (line === anchorLine || (line >= pattern.docLine && line < pattern.docLine + inserted.length)) continue;
+      const mapping = tokenMapping(anchor, lineTokens(source, line));
+      if (!mapping) continue;
+      const indent = indentation(source.lineText(line));
+      const lines = inserted.map((text, row) => reindent(substitute(text, insertedTokens[row]!, mapping), anchorIndent, indent));
+      if (lines.every((text, row) => text === inserted[row])) continue;
+      const neighbours = lines.map((_, row) => {
+        const neighbour = above ? line + 1 + row : line - lines.length + row;
+        return neighbour >= 0 && neighbour < source.lineCount ? source.lineText(neighbour).trim() : undefined;
+      });
+      if (neighbours.every((text, row) => text === lines[row]!.trim())) continue;
+      const offset = above ? source.lineEnd(line) : source.lineStart(line);
+      const text = above ? source.eol + lines.join(source.eol) : lines.join(source.eol) + source.eol;
+      sites.push({ start: offset, end: offset, text, strength: 1 });
+    }
+    if (sites.length > 0) return sites;
+  }
+  return [];
+}
+
+/** Other copies of the deleted lines; for one deleted call statement, calls of the same callee. */
+export function deleteLineSites(source: SourceText, pattern: LinesPattern): Site[] {
+  const deleted = pattern.lines.map((line) => line.trim());
+  const head = deleted.length === 1 ? callStatementHead(tokenize(deleted[0]!, source.language)) : undefined;
+  const sites: Site[] = [];
+  for (let line = 0; line + deleted.length <= source.lineCount; line++) {
+    let strength = deleted.every((text, row) => source.lineText(line + row).trim() === text) ? 1 : 0;
+    if (strength === 0 && head !== undefined) {
+      const tokens = lineTokens(source, line);
+      // `console.log(` names an API; a bare `save(` could be anything the user wanted gone once.
+      strength = callStatementHead(tokens) === head ? (head.includes('.') ? 0.75 : 0.5) : 0;
+    }
+    if (strength === 0) continue;
+    const last = line + deleted.length;
+    const [start, end] =
+      last < source.lineCount ? [source.lineStart(line), source.lineStart(last)] : [line > 0 ? source.lineEnd(line - 1) : 0, source.text.length];
+    sites.push({ start, end, text: '', strength });
+    line = last - 1;
+  }
+  return sites;
+}
+
+/** `a.b.c(` for a line that is exactly one call statement `a.b.c(...)` or `a.b.c(...);`. */
+function callStatementHead(tokens: readonly Token[]): string | undefined {
+  let index = 0;
+  while (isName(tokens[index]) && tokens[index + 1] && (tokens[index + 1]!.text === '.' || tokens[index + 1]!.text === '?.')) index += 2;
+  if (!isName(tokens[index])) return undefined;
+  const call = parseCall(tokens, index);
+  if (!call) return undefined;
+  const rest = tokens.slice(call.closeIndex + 1).map((token) => token.text);
+  if (rest.length > 1 || (rest.length === 1 && rest[0] !== ';')) return undefined;
+  return tokens.slice(0, index + 2).map((token) => token.text).join('');
+}
+
+function lineTokens(source: SourceText, line: number): readonly Token[] {
+  const { first, end } = source.tokenRangeOfLine(line);
+  return source.tokens.slice(first, end);
+}
+
+/**
+ * The one-to-one renaming of names and literals that turns `from` into `to`, or undefined when
+ * the lines differ in anything else, map a name two ways, or are identical.
+ */
+function tokenMapping(from: readonly Token[], to: readonly Token[]): Map<string, string> | undefined {
+  if (from.length !== to.length) return undefined;
+  const forward = new Map<string, string>();
+  const backward = new Map<string, string>();
+  let changed = false;
+  for (let index = 0; index < from.length; index++) {
+    const a = from[index]!;
+    const b = to[index]!;
+    if (a.kind !== b.kind) return undefined;
+    const renameable = a.kind === 'number' || a.kind === 'string' || (isName(a) && isName(b));
+    if (!renameable) {
+      if (a.text !== b.text) return undefined;
+      continue;
+    }
+    if ((forward.get(a.text) ?? b.text) !== b.text || (backward.get(b.text) ?? a.text) !== a.text) return undefined;
+    forward.set(a.text, b.text);
+    backward.set(b.text, a.text);
+    changed ||= a.text !== b.text;
+  }
+  return changed ? forward : undefined;
+}
+
+/** Rewrites a line through the mapping: names and literals, and names quoted inside strings. */
+function substitute(line: string, tokens: readonly Token[], mapping: ReadonlyMap<string, string>): string {
+  let result = '';
+  let cursor = 0;
+  for (const token of tokens) {
+    let text = mapping.get(token.text) ?? token.text;
+    if (token.kind === 'string' && text === token.text) {
+      text = token.text.replace(/[A-Za-z_$][\w$]*/g, (word) => (isKeyword(word) ? word : mapping.get(word) ?? word));
+    }
+    if (isKeyword(token.text)) text = token.text;
+    result += line.slice(cursor, token.start) + text;
+    cursor = token.end;
+  }
+  return result + line.slice(cursor);
+}
+
+function indentation(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
+
+function reindent(line: string, fromIndent: string, toIndent: string): string {
+  return line.startsWith(fromIndent) ? toIndent + line.slice(fromIndent.length) : line;
+}

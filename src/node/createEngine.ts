@@ -1,0 +1,216 @@
+// Composition for Node hosts (the extension and the CLI): the workspace-wide services that live
+// as long as a workspace is open, and engines built over them.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { repeatLastEdit } from '../core/baseline';
+import { DocumentStore } from '../core/documents';
+import { Engine, type CandidateSource, type SuggestionRanker } from '../core/engine';
+import type { NextEditEngine } from '../core/engineApi';
+import { suggestionId } from '../core/hash';
+import { EditHistory } from '../core/history';
+import type { Clock, Logger, NextEditModel } from '../core/ports';
+import { PropagationPredictor } from '../core/propagation';
+import { Ranker } from '../core/ranker';
+import { Retriever } from '../core/retrieval';
+import { SuggestionCache } from '../core/suggestionCache';
+import { TextProvider } from '../core/textProvider';
+import type { Suggestion } from '../core/types';
+import { NodeFileReader } from './fileReader';
+import { Grammars } from './grammars';
+import { OnnxNextEditModel } from './modelRuntime';
+import { TreeSitterIndex } from './treeSitterIndex';
+import { WorkspaceScanner, type ScanSummary } from './workspaceScanner';
+
+/** How long loading the model may take during warm-up before Ripple carries on without it. */
+export const MODEL_WARM_UP_BUDGET_MS = 30_000;
+
+export interface WorkspaceOptions {
+  readonly workspaceRoot: string;
+  readonly logger: Logger;
+  /** Folder holding manifest.json; defaults to the models/ folder shipped with Ripple. */
+  readonly modelDirectory?: string | undefined;
+  /** Folder holding the grammar .wasm files; defaults to the grammar packages. */
+  readonly grammarDirectory?: string | undefined;
+  readonly maxIndexedFiles?: number;
+  readonly onIndexProgress?: (indexed: number, total: number) => void;
+  readonly clock?: Clock;
+}
+
+/** Services shared by every engine over one workspace. */
+export interface Workspace {
+  readonly root: string;
+  readonly clock: Clock;
+  readonly index: TreeSitterIndex;
+  readonly fileReader: NodeFileReader;
+  readonly model: NextEditModel | undefined;
+  /** Resolves when the background index build has finished (or was aborted). */
+  readonly ready: Promise<ScanSummary | undefined>;
+  /** Loads the model now rather than on the first prediction. */
+  warmUp(): Promise<void>;
+  dispose(): void;
+}
+
+export function openWorkspace(options: WorkspaceOptions, signal: AbortSignal): Workspace {
+  const clock = options.clock ?? (() => performance.now());
+  const grammars = new Grammars({ logger: options.logger, ...(options.grammarDirectory ? { wasmDirectory: options.grammarDirectory } : {}) });
+  const index = new TreeSitterIndex({ grammars, logger: options.logger, ...(options.maxIndexedFiles ? { maxIndexedFiles: options.maxIndexedFiles } : {}) });
+  const fileReader = new NodeFileReader({ root: options.workspaceRoot });
+  const model = createModel(options, clock);
+  const scanController = new AbortController();
+  const abortScan = (): void => scanController.abort();
+  signal.addEventListener('abort', abortScan, { once: true });
+  const scanner = new WorkspaceScanner({
+    root: options.workspaceRoot,
+    index,
+    ...(options.maxIndexedFiles ? { maxFiles: options.maxIndexedFiles } : {}),
+    ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}),
+  });
+  const ready = scanner.scan(scanController.signal).then(
+    (summary) => {
+      options.logger.info(describeScan(summary));
+      return summary;
+    },
+    (error: unknown) => {
+      options.logger.warn(`indexing failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    },
+  );
+  return {
+    root: options.workspaceRoot,
+    clock,
+    index,
+    fileReader,
+    model,
+    ready,
+    warmUp: () => warmUp(model, clock),
+    dispose(): void {
+      signal.removeEventListener('abort', abortScan);
+      scanController.abort();
+      model?.dispose();
+      index.dispose();
+      grammars.dispose();
+    },
+  };
+}
+
+export interface EngineSettings {
+  readonly logger: Logger;
+  readonly budgetMs?: number;
+  /** Minimum confidence in [0, 1] for a suggestion to be shown. */
+  readonly minScore?: number;
+  /** Replace the candidate stages by the repeat-last-edit baseline (benchmark only). */
+  readonly baseline?: boolean;
+}
+
+/** A fresh engine (documents, history, cache) over a workspace's shared services. */
+export function createEngine(workspace: Workspace, settings: EngineSettings): NextEditEngine {
+  const documents = new DocumentStore();
+  const texts = new TextProvider({ openText: (path) => documents.get(path), fileReader: workspace.fileReader });
+  const readText = (path: string): string | undefined => texts.get(path);
+  const history = new EditHistory();
+  const propagation: CandidateSource = settings.baseline
+    ? baselineSource(readText)
+    : new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock });
+  const ranker: SuggestionRanker = settings.baseline ? passThroughRanker() : new Ranker(settings.minScore === undefined ? {} : { minScore: settings.minScore });
+  return new Engine(
+    {
+      clock: workspace.clock,
+      logger: settings.logger,
+      documents: {
+        open: (path, text) => void documents.open(path, text),
+        close: (path) => documents.close(path),
+        get: (path) => documents.get(path),
+        apply: (event) => documents.apply(event),
+      },
+      history,
+      cache: new SuggestionCache(),
+      propagation,
+      retriever: new Retriever({ index: workspace.index, readText }),
+      ranker,
+      texts,
+      index: workspace.index,
+      fileReader: workspace.fileReader,
+      ...(workspace.model && !settings.baseline ? { model: workspace.model } : {}),
+    },
+    settings.budgetMs === undefined ? {} : { budgetMs: settings.budgetMs },
+  );
+}
+
+function createModel(options: WorkspaceOptions, clock: Clock): OnnxNextEditModel | undefined {
+  const directory = options.modelDirectory ?? join(__dirname, '..', 'models');
+  const manifestPath = join(directory, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    options.logger.warn(`no model at ${directory}: predictions are symbolic only`);
+    return undefined;
+  }
+  return new OnnxNextEditModel({ manifestPath, logger: options.logger, clock });
+}
+
+async function warmUp(model: NextEditModel | undefined, clock: Clock): Promise<void> {
+  if (!model) return;
+  const window = { path: 'warm-up.ts', startLine: 0, lines: ['const value = 1;'] };
+  await model.predict({ history: [], snippets: [], windows: [window], deadlineMs: clock() + MODEL_WARM_UP_BUDGET_MS }, new AbortController().signal);
+}
+
+function baselineSource(readText: (path: string) => string | undefined): CandidateSource {
+  return {
+    propose: ({ history }) => {
+      const edits = repeatLastEdit(history, readText);
+      if (edits.length === 0) return [];
+      const followsFrom = history[history.length - 1];
+      const suggestion: Suggestion = {
+        id: suggestionId('baseline', edits),
+        edits,
+        score: 1,
+        source: 'propagation',
+        explanation: { ...(followsFrom ? { followsFrom } : {}), pattern: 'repeat the last edit', snippets: [], confidence: 1, stageTimingsMs: {} },
+      };
+      return [suggestion];
+    },
+  };
+}
+
+function passThroughRanker(): SuggestionRanker {
+  return { rank: (suggestions) => [...suggestions], accepted: () => undefined, rejected: () => undefined };
+}
+
+function describeScan(summary: ScanSummary): string {
+  const skipped = Object.entries(summary.skipped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(', ');
+  return `indexed ${summary.indexed} of ${summary.total} files${skipped ? ` (skipped ${skipped})` : ''}${summary.aborted ? ', aborted' : ''}`;
+}
+
+export interface NodeEngineOptions extends Omit<WorkspaceOptions, 'onIndexProgress'> {
+  readonly budgetMs?: number;
+  /** Minimum confidence in [0, 1]. */
+  readonly eagerness?: number;
+  readonly onIndexProgress?: (indexed: number, total: number) => void;
+}
+
+export interface NodeEngine {
+  readonly engine: NextEditEngine;
+  readonly ready: Promise<void>;
+  dispose(): void;
+}
+
+/** One workspace, one engine: what the extension host needs. */
+export function createNodeEngine(options: NodeEngineOptions, signal?: AbortSignal): NodeEngine {
+  const workspace = openWorkspace(options, signal ?? new AbortController().signal);
+  const engine = createEngine(workspace, {
+    logger: options.logger,
+    ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
+    ...(options.eagerness === undefined ? {} : { minScore: options.eagerness }),
+  });
+  return {
+    engine,
+    ready: workspace.ready.then(() => undefined),
+    dispose(): void {
+      engine.dispose();
+      workspace.dispose();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Builds dist/extension.js with test/e2e/stubEngine.ts in place of src/node/createEngine.ts.
+// Only for exercising the harness before the real engine exists. Usage: node build-with-stub-engine.mjs <repo root>
+import * as esbuild from 'esbuild';
+import path from 'node:path';
+
+const root = process.argv[2];
+const stub = path.join(root, 'test', 'e2e', 'stubEngine.ts');
+await esbuild.build({
+  entryPoints: [{ in: path.join(root, 'src', 'extension.ts'), out: 'extension' }],
+  outdir: path.join(root, 'dist'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode', 'onnxruntime-node', 'web-tree-sitter'],
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'stub-engine',
+      setup(build) {
+        build.onResolve({ filter: /\/node\/createEngine$/ }, () => ({ path: stub }));
+      },
+    },
+  ],
+});
+console.log('built dist/extension.js WITH THE STUB ENGINE');

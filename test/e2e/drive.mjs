@@ -1,0 +1,224 @@
+// Drives Ripple in a running code-server with playwright-core and Debian's chromium.
+// Env: CS_URL, WS (workspace folder, a copy of test/e2e/fixture), EVENTS (the extension's
+// RIPPLE_EVENT_LOG), OUT (chromium profile, results.json), SHOTS (screenshots), SCENARIOS (optional
+// comma list of scenario names). Exit code 0 only when every selected scenario passed.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const { CS_URL, WS, EVENTS, OUT, SHOTS } = process.env;
+const SELECTED = (process.env.SCENARIOS || '').split(',').map((name) => name.trim()).filter(Boolean);
+const GHOST_SELECTOR = '.ghost-text-decoration, .ghost-text';
+const READY_TIMEOUT_MS = 120_000;
+const SUGGESTION_TIMEOUT_MS = 15_000;
+const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+function events() {
+  if (!fs.existsSync(EVENTS)) return [];
+  return fs.readFileSync(EVENTS, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+async function waitForEvent(predicate, { since = 0, timeoutMs = SUGGESTION_TIMEOUT_MS, what = 'event' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = events().slice(since).find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; events since: ${JSON.stringify(events().slice(since).map((e) => e.event + (e.presentation ? ':' + e.presentation : '') + (e.reason ? ':' + e.reason : '')))}`);
+    await sleep(100);
+  }
+}
+
+async function readFileUntil(name, expected, timeoutMs = 10_000) {
+  const file = path.join(WS, name);
+  const deadline = Date.now() + timeoutMs;
+  let content = '';
+  while (Date.now() < deadline) {
+    content = fs.readFileSync(file, 'utf8');
+    if (expected(content)) return content;
+    await sleep(100);
+  }
+  throw new Error(`${name} on disk is not as expected:\n${content}`);
+}
+
+/** 1-based line and column of `needle` in the fixture file, plus `offset` columns. */
+function locate(name, needle, offset = 0) {
+  const lines = fs.readFileSync(path.join(WS, name), 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`${needle} not found in ${name}`);
+  return { line: index + 1, column: lines[index].indexOf(needle) + 1 + offset };
+}
+
+fs.mkdirSync(OUT, { recursive: true });
+fs.mkdirSync(SHOTS, { recursive: true });
+const profile = fs.mkdtempSync(path.join(OUT, 'chromium-profile-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 800 },
+});
+const page = browser.pages()[0] || (await browser.newPage());
+page.on('pageerror', (error) => console.log('[pageerror]', error.message));
+
+async function shot(name) {
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log('[screenshot]', file);
+}
+
+async function openFile(name) {
+  await page.keyboard.press('Escape');
+  const item = page.getByRole('treeitem', { name, exact: true });
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .view-lines').first().click();
+}
+
+async function goTo({ line, column }) {
+  await page.keyboard.press('Control+g');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await sleep(300);
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a 'shown' event after `since` whose presentation is one of `kinds`. */
+function waitForShown(since, kinds) {
+  return waitForEvent((e) => e.event === 'shown' && kinds.includes(e.presentation), { since, what: `a suggestion shown as ${kinds.join(' or ')}` });
+}
+
+const scenarios = {
+  // (1) Add an argument at one call; at the other call the same insertion shows as ghost text.
+  async ghostText() {
+    await openFile('calls.ts');
+    await goTo(locate('calls.ts', "line('total', total)", "line('total', total".length));
+    let since = events().length;
+    await page.keyboard.type(', 12', { delay: 40 });
+    await waitForEvent((e) => e.event === 'prediction' && e.kind === 'suggestions', { since, what: 'a suggestion after adding the argument' });
+    await shot('1-argument-added');
+    since = events().length;
+    await goTo(locate('calls.ts', "line('count', count)", "line('count', count".length));
+    const ghost = page.locator(GHOST_SELECTOR).filter({ hasText: '12' }).first();
+    await ghost.waitFor({ timeout: SUGGESTION_TIMEOUT_MS });
+    await shot('1-ghost-text');
+    await page.keyboard.press('Tab');
+    await ghost.waitFor({ state: 'detached', timeout: 5_000 });
+    await waitForEvent((e) => e.event === 'accepted', { since, what: 'the acceptance command' });
+    await page.keyboard.press('Control+s');
+    await readFileUntil('calls.ts', (text) => text.includes("line('count', count, 12)") && text.includes("line('total', total, 12)"));
+    await shot('1-accepted');
+  },
+
+  // (2) Rename a parameter; jump with Tab to its last use (out of view) and accept all uses.
+  async renameJump() {
+    await openFile('stats.ts');
+    await goTo(locate('stats.ts', 'values: number[]', 1));
+    await page.keyboard.press('Control+d');
+    const since = events().length;
+    await page.keyboard.type('samples', { delay: 40 });
+    await waitForShown(since, ['jump']);
+    await sleep(300);
+    await shot('2-jump-hint');
+    const afterHint = events().length;
+    await page.keyboard.press('Tab');
+    await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump' });
+    await sleep(300);
+    await shot('2-after-jump');
+    await page.keyboard.press('Tab');
+    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted rename' });
+    await page.keyboard.press('Control+s');
+    await readFileUntil('stats.ts', (text) => !/\bvalues\b/.test(text) && (text.match(/\bsamples\b/g) || []).length === 4);
+    await shot('2-accepted');
+  },
+
+  // (3) Add an argument at a call in cart.ts; accept the matching edit in invoice.ts.
+  async crossFile() {
+    await openFile('cart.ts');
+    await goTo(locate('cart.ts', 'formatPrice(total)', 'formatPrice(total'.length));
+    const since = events().length;
+    await page.keyboard.type(", 'USD'", { delay: 40 });
+    await waitForShown(since, ['jump']);
+    await sleep(300);
+    await shot('3-cross-file-hint');
+    const afterHint = events().length;
+    await page.keyboard.press('Tab');
+    await waitForEvent((e) => e.event === 'jumped' && e.path === 'invoice.ts', { since: afterHint, what: 'the jump to invoice.ts' });
+    await page.locator('.tabs-container .tab.active', { hasText: 'invoice.ts' }).waitFor({ timeout: 10_000 });
+    await sleep(300);
+    await shot('3-cross-file-jump');
+    await page.keyboard.press('Tab');
+    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted cross-file edit' });
+    await runCommand('File: Save All');
+    await readFileUntil('invoice.ts', (text) => text.includes("formatPrice(amount, 'USD')"));
+    await readFileUntil('cart.ts', (text) => text.includes("formatPrice(total, 'USD')"));
+    await shot('3-accepted');
+  },
+
+  // (4) Rename a local, then read Ripple's explanation of the suggestion.
+  async explain() {
+    await openFile('greeting.ts');
+    await goTo(locate('greeting.ts', 'const message', 'const '.length + 1));
+    await page.keyboard.press('Control+d');
+    const since = events().length;
+    await page.keyboard.type('text', { delay: 40 });
+    await waitForShown(since, ['inline', 'jump', 'ghost']);
+    const before = events().length;
+    await runCommand('Ripple: Explain Next Edit');
+    await waitForEvent((e) => e.event === 'explained', { since: before, what: 'the Explain view' });
+    await page.locator('.tabs-container .tab.active', { hasText: 'Ripple Next Edit.md' }).waitFor({ timeout: 10_000 });
+    const view = page.locator('.editor-group-container.active .view-lines').first();
+    await view.waitFor({ timeout: 10_000 });
+    await sleep(500);
+    const text = (await view.innerText()).replace(/\u00a0/g, ' ');
+    console.log('--- explain view (visible part) ---\n' + text + '\n--- end ---');
+    for (const expected of ['Ripple: next edit', 'Confidence', 'Suggested edits', 'greeting.ts']) {
+      if (!text.includes(expected)) throw new Error(`the Explain view does not show "${expected}"`);
+    }
+    await shot('4-explain-view');
+  },
+};
+
+const results = [];
+try {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  await page.getByRole('treeitem', { name: 'calls.ts', exact: true }).waitFor({ timeout: 90_000 });
+  await waitForEvent((e) => e.event === 'activate', { timeoutMs: READY_TIMEOUT_MS, what: 'extension activation' });
+  await waitForEvent((e) => e.event === 'ready' || e.event === 'failed', { timeoutMs: READY_TIMEOUT_MS, what: 'the index' });
+  await shot('0-ready');
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (SELECTED.length > 0 && !SELECTED.includes(name)) continue;
+    const startedMs = Date.now();
+    try {
+      await scenario();
+      results.push({ name, pass: true, ms: Date.now() - startedMs });
+      console.log(`[scenario] ${name}: PASS`);
+    } catch (error) {
+      results.push({ name, pass: false, ms: Date.now() - startedMs, error: String(error?.stack || error) });
+      console.log(`[scenario] ${name}: FAIL\n${error?.stack || error}`);
+      await shot(`${name}-failure`).catch(() => undefined);
+    }
+    // Leave no suggestion, widget or dirty file behind for the next scenario.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  }
+} catch (error) {
+  results.push({ name: 'setup', pass: false, error: String(error?.stack || error) });
+  console.log(`[setup] FAIL\n${error?.stack || error}`);
+  await shot('setup-failure').catch(() => undefined);
+} finally {
+  fs.writeFileSync(path.join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await browser.close();
+}
+console.log('\nE2E scenarios:');
+for (const result of results) console.log(`  ${result.pass ? 'PASS' : 'FAIL'}  ${result.name}${result.ms ? ` (${result.ms} ms)` : ''}`);
+process.exit(results.length > 0 && results.every((result) => result.pass) ? 0 : 1);

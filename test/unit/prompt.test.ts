@@ -1,0 +1,208 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BpeTokenizer } from '../../src/core/bpe';
+import {
+  advanceTarget,
+  allowedNextTokens,
+  initialTargetState,
+  parseTarget,
+  promptVocabulary,
+  serializePrompt,
+  serializeTarget,
+  type TargetState,
+} from '../../src/core/prompt';
+import type { EditWindow } from '../../src/core/ports';
+import type { RecordedEdit, Snippet } from '../../src/core/types';
+import { trainBpe } from '../../training/data/trainTokenizer';
+
+let tokenizer: BpeTokenizer;
+
+beforeAll(() => {
+  const corpus = readdirSync('src/core')
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => readFileSync(`src/core/${name}`, 'utf8'));
+  tokenizer = new BpeTokenizer(trainBpe(corpus, { vocabSize: 1024 }));
+});
+
+function edit(path: string, before: string, after: string, timestampMs: number): RecordedEdit {
+  return {
+    path,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: before.length } },
+    removedText: before,
+    insertedText: after,
+    hunk: { path, startLine: 0, beforeText: before, afterText: after },
+    timestampMs,
+  };
+}
+
+function snippet(path: string, text: string, score: number): Snippet {
+  return { path, startLine: 0, endLine: text.split('\n').length, text, reason: { kind: 'similar', similarity: score }, score };
+}
+
+const window: EditWindow = {
+  path: 'src/a.ts',
+  startLine: 10,
+  lines: ['function total(items) {', '  let count = 0;', '  return count;', '}'],
+  cursor: { line: 12, character: 8 },
+};
+
+describe('serializePrompt', () => {
+  it('lays out history, snippets and the window exactly as FORMAT.md says', () => {
+    const prompt = serializePrompt(
+      {
+        history: [edit('src/a.ts', 'let n = 0;', 'let count = 0;', 1), edit('src/b.ts', 'x', 'y', 2)],
+        snippets: [snippet('src/c.ts', 'export const z = 1;', 0.5)],
+        window,
+      },
+      tokenizer,
+    );
+    expect(tokenizer.decode(prompt.ids)).toBe(
+      '<|bos|><|history|>' +
+        '<|edit|><|file|>src/a.ts<|before|>let n = 0;<|after|>let count = 0;' +
+        '<|edit|><|file|>src/b.ts<|before|>x<|after|>y' +
+        '<|snippets|><|snippet|><|file|>src/c.tsexport const z = 1;' +
+        '<|window|><|file|>src/a.ts' +
+        '<|slot_0|>function total(items) {<|slot_1|>  let count = 0;<|slot_2|>  return<|cursor|> count;<|slot_3|>}' +
+        '<|end_window|><|output|>',
+    );
+    expect(prompt.slots).toBe(4);
+    expect(prompt.promptLength).toBe(prompt.ids.length);
+    expect(prompt.truncatedSlots).toEqual([]);
+    expect(prompt.ids[0]).toBe(promptVocabulary(tokenizer).bos);
+  });
+
+  it('keeps the newest history and the best snippets within the budget', () => {
+    const history = Array.from({ length: 60 }, (_, index) =>
+      edit(`src/file${index}.ts`, `const value${index} = old${index};`, `const value${index} = new${index};`, index),
+    );
+    const snippets = Array.from({ length: 30 }, (_, index) =>
+      snippet(`lib/s${index}.ts`, `export function helper${index}() {\n  return ${index};\n}`, index / 30),
+    );
+    const budget = { totalTokens: 512, historyTokens: 200, snippetTokens: 150 };
+    const prompt = serializePrompt({ history, snippets, window }, tokenizer, budget);
+    expect(prompt.ids.length).toBeLessThanOrEqual(512);
+    const text = tokenizer.decode(prompt.ids);
+    expect(text).toContain('new59');
+    expect(text).not.toContain('new0;');
+    expect(text).toContain('helper29');
+    expect(text).not.toContain('helper0(');
+    expect(prompt.historyIncluded).toBeGreaterThan(0);
+    expect(prompt.historyIncluded).toBeLessThan(60);
+    const vocabulary = promptVocabulary(tokenizer);
+    const historyEnd = prompt.ids.indexOf(vocabulary.snippets);
+    const windowStart = prompt.ids.indexOf(vocabulary.window);
+    expect(historyEnd - 2).toBeLessThanOrEqual(200);
+    expect(windowStart - historyEnd - 1).toBeLessThanOrEqual(150);
+    // Newest last: the included edits are the most recent ones, in order.
+    const included = [...text.matchAll(/new(\d+);/g)].map((match) => Number(match[1]));
+    expect(included).toEqual(Array.from({ length: included.length }, (_, index) => 60 - included.length + index));
+  });
+
+  it('cuts overly long window lines, locks their slots and stays within a small budget', () => {
+    const long = 'const x = [' + Array.from({ length: 200 }, (_, index) => `item${index}`).join(', ') + '];';
+    const wide: EditWindow = { path: 'a.ts', startLine: 0, lines: Array.from({ length: 32 }, () => long), cursor: { line: 3, character: 500 } };
+    const prompt = serializePrompt({ history: [], snippets: [], window: wide }, tokenizer, { totalTokens: 256, historyTokens: 50, snippetTokens: 50 });
+    expect(prompt.ids.length).toBeLessThanOrEqual(256);
+    expect(prompt.truncatedSlots).toHaveLength(32);
+    expect(prompt.ids).toContain(promptVocabulary(tokenizer).cursor);
+    expect(prompt.slots).toBe(32);
+  });
+
+  it('rejects bad budgets and oversized windows loudly', () => {
+    const input = { history: [], snippets: [], window };
+    expect(() => serializePrompt(input, tokenizer, { totalTokens: 10, historyTokens: 0, snippetTokens: 0 })).toThrow(TypeError);
+    expect(() => serializePrompt(input, tokenizer, { totalTokens: 512, historyTokens: -1, snippetTokens: 0 })).toThrow(TypeError);
+    const huge = { ...window, lines: Array.from({ length: 33 }, () => 'x'), cursor: undefined };
+    expect(() => serializePrompt({ ...input, window: huge }, tokenizer)).toThrow(RangeError);
+  });
+});
+
+const lineArbitrary = fc.oneof(
+  fc.constantFrom('', 'a', 'b', '  return x;', '}', '\tfoo(1);'),
+  fc.string({ unit: fc.constantFrom('x', ' ', '\t', 'é', '😀', '(', ';'), maxLength: 12 }),
+);
+
+function walkAllowed(ids: readonly number[], state: TargetState): void {
+  for (const id of ids) {
+    const allowed = allowedNextTokens(state);
+    const isAllowed = allowed.specialIds.includes(id) || (allowed.textTokens && id >= tokenizer.specialCount && !allowed.excludedTextIds.includes(id));
+    expect(isAllowed).toBe(true);
+    state = advanceTarget(state, id);
+  }
+  expect(state.phase).toBe('done');
+}
+
+describe('serializeTarget / parseTarget', () => {
+  it('round-trips any new lines (property), and every token is allowed by the grammar', () => {
+    fc.assert(
+      fc.property(fc.array(lineArbitrary, { maxLength: 32 }), fc.array(lineArbitrary, { maxLength: 40 }), (oldLines, newLines) => {
+        const target: EditWindow = { path: 'a.ts', startLine: 0, lines: oldLines };
+        const ids = serializeTarget(target, newLines, tokenizer);
+        const parsed = parseTarget(ids, target, tokenizer);
+        const same = oldLines.length === newLines.length && oldLines.every((line, index) => line === newLines[index]);
+        expect(parsed).toEqual(same ? { kind: 'no_change' } : { kind: 'change', newLines });
+        walkAllowed(ids, initialTargetState(tokenizer, oldLines.length));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('writes the canonical ops for a typical edit', () => {
+    const target: EditWindow = { path: 'a.ts', startLine: 0, lines: ['a', 'b', 'c'] };
+    const ids = serializeTarget(target, ['a', 'B', 'new', 'c', 'tail'], tokenizer);
+    expect(tokenizer.decode(ids)).toBe('<|replace|><|slot_1|>B<|end_line|><|insert|><|slot_2|>new<|end_line|><|insert|><|slot_3|>tail<|end_line|><|eos|>');
+    expect(tokenizer.decode(serializeTarget(target, ['a', 'c'], tokenizer))).toBe('<|delete|><|slot_1|><|eos|>');
+    expect(tokenizer.decode(serializeTarget(target, null, tokenizer))).toBe('<|no_change|><|eos|>');
+  });
+
+  it('only ever produces parseable targets when decoding follows allowedNextTokens', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 32 }), fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (slotCount, choices) => {
+        const lines = Array.from({ length: slotCount }, (_, index) => `line ${index}`);
+        let state = initialTargetState(tokenizer, slotCount, { lockedSlots: [0] });
+        const ids: number[] = [];
+        for (const choice of choices) {
+          if (state.phase === 'done') break;
+          const allowed = allowedNextTokens(state);
+          const options = allowed.textTokens ? [...allowed.specialIds, ...tokenizer.encode('ab c')] : allowed.specialIds;
+          const id = options[choice % options.length] as number;
+          ids.push(id);
+          state = advanceTarget(state, id);
+          expect(state.phase).not.toBe('invalid');
+        }
+        const parsed = parseTarget(ids, { path: 'a.ts', startLine: 0, lines }, tokenizer, { lockedSlots: [0] });
+        if (state.phase === 'done') expect(parsed.kind).not.toBe('invalid');
+        else expect(parsed).toEqual({ kind: 'invalid', reason: 'target ended without <|eos|>' });
+        if (parsed.kind === 'change' && slotCount > 0) expect(parsed.newLines).toContain('line 0');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('detects invalid targets', () => {
+    const target: EditWindow = { path: 'a.ts', startLine: 0, lines: ['a', 'b', 'c'] };
+    const v = promptVocabulary(tokenizer);
+    const slot = (k: number): number => v.slots[k] as number;
+    const x = tokenizer.encode('x');
+    const cases: number[][] = [
+      [],
+      [v.replace, slot(1), ...x, v.endLine], // no eos
+      [v.replace, slot(3), ...x, v.endLine, v.eos], // slot N is only for inserts
+      [v.replace, slot(2), ...x, v.endLine, v.replace, slot(1), ...x, v.endLine, v.eos], // slots go back
+      [v.delete, slot(1), v.replace, slot(1), ...x, v.endLine, v.eos], // line taken twice
+      [v.replace, slot(1), ...x, v.eos], // no end_line
+      [...x, v.eos], // text before any op
+      [v.noChange, v.replace, slot(0), ...x, v.endLine, v.eos], // op after no_change
+      [v.insert, slot(9), ...x, v.endLine, v.eos], // slot beyond the window
+      [v.replace, slot(0), ...tokenizer.encode('x\ny'), v.endLine, v.eos], // line break inside a line
+      [v.eos],
+    ];
+    for (const ids of cases) expect(parseTarget(ids, target, tokenizer).kind, tokenizer.decode(ids)).toBe('invalid');
+    const locked = [v.replace, slot(1), ...x, v.endLine, v.eos];
+    expect(parseTarget(locked, target, tokenizer).kind).toBe('change');
+    expect(parseTarget(locked, target, tokenizer, { lockedSlots: [1] }).kind).toBe('invalid');
+    // Tokens after <|eos|> are ignored; an identical replacement reads as no change.
+    expect(parseTarget([v.replace, slot(0), ...tokenizer.encode('a'), v.endLine, v.eos, 5, 6], target, tokenizer)).toEqual({ kind: 'no_change' });
+  });
+});

@@ -1,0 +1,366 @@
+// A small, working stand-in for the parts of the 'vscode' API that src/vscode uses. Documents hold
+// real text and apply edits, editors record decorations, events fire synchronously. Tests load it
+// with vi.mock('vscode', () => import('./fakeVscode')) and call resetFakeVscode() between tests.
+
+type Listener<T> = (value: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  readonly event = (listener: Listener<T>): Disposable => {
+    this.listeners.add(listener);
+    return new Disposable(() => this.listeners.delete(listener));
+  };
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) listener(value);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Disposable {
+  constructor(private readonly callback: () => unknown = () => undefined) {}
+  dispose(): void {
+    this.callback();
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly fragment: string,
+  ) {}
+  static file(path: string): Uri {
+    return new Uri('file', '', path, '');
+  }
+  static from(parts: { scheme: string; authority?: string; path?: string; fragment?: string }): Uri {
+    return new Uri(parts.scheme, parts.authority ?? '', parts.path ?? '', parts.fragment ?? '');
+  }
+  static parse(value: string): Uri {
+    const match = /^([a-z][\w+.-]*):(?:\/\/([^/]*))?([^#]*)(?:#(.*))?$/i.exec(value);
+    if (!match) throw new Error(`cannot parse ${value}`);
+    return new Uri(match[1] ?? '', match[2] ?? '', match[3] ?? '', match[4] ?? '');
+  }
+  static joinPath(base: Uri, ...segments: string[]): Uri {
+    return new Uri(base.scheme, base.authority, [base.path.replace(/\/$/, ''), ...segments].join('/'), '');
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  with(change: { fragment?: string; path?: string }): Uri {
+    return new Uri(this.scheme, this.authority, change.path ?? this.path, change.fragment ?? this.fragment);
+  }
+  toString(): string {
+    return `${this.scheme}://${this.authority}${this.path}${this.fragment ? `#${this.fragment}` : ''}`;
+  }
+}
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+  isEqual(other: Position): boolean {
+    return this.line === other.line && this.character === other.character;
+  }
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(start: Position, end: Position) {
+    this.start = start;
+    this.end = end;
+  }
+  get isEmpty(): boolean {
+    return this.start.isEqual(this.end);
+  }
+}
+
+export class Selection extends Range {
+  constructor(
+    readonly anchor: Position,
+    readonly active: Position,
+  ) {
+    super(anchor, active);
+  }
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export enum TextDocumentChangeReason {
+  Undo = 1,
+  Redo = 2,
+}
+export enum OverviewRulerLane {
+  Left = 1,
+  Center = 2,
+  Right = 4,
+  Full = 7,
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+}
+export enum TextEditorRevealType {
+  Default = 0,
+  InCenter = 1,
+  InCenterIfOutsideViewport = 2,
+  AtTop = 3,
+}
+
+export class InlineCompletionItem {
+  constructor(
+    readonly insertText: string,
+    readonly range?: Range,
+    readonly command?: { command: string; title: string; arguments?: unknown[] },
+  ) {}
+}
+
+export class WorkspaceEdit {
+  readonly replacements: { uri: Uri; range: Range; text: string }[] = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.replacements.push({ uri, range, text });
+  }
+}
+
+export interface ContentChange {
+  readonly range: Range;
+  readonly text: string;
+}
+
+export class FakeTextDocument {
+  version = 1;
+  constructor(
+    readonly uri: Uri,
+    private text: string,
+    readonly languageId = 'typescript',
+  ) {}
+  getText(): string {
+    return this.text;
+  }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+  lineAt(line: number): { text: string; range: Range } {
+    const text = this.text.split('\n')[line] ?? '';
+    return { text, range: new Range(new Position(line, 0), new Position(line, text.length)) };
+  }
+  offsetAt(position: Position): number {
+    const lines = this.text.split('\n');
+    let offset = 0;
+    for (let line = 0; line < position.line && line < lines.length; line++) offset += (lines[line] ?? '').length + 1;
+    return offset + position.character;
+  }
+  /** Applies changes in order, bumps the version and fires onDidChangeTextDocument. */
+  edit(changes: readonly ContentChange[], reason?: TextDocumentChangeReason): void {
+    for (const change of changes) {
+      this.text = this.text.slice(0, this.offsetAt(change.range.start)) + change.text + this.text.slice(this.offsetAt(change.range.end));
+    }
+    this.version++;
+    workspaceEvents.change.fire({ document: this, contentChanges: changes, reason });
+  }
+}
+
+export class FakeTextEditor {
+  selections: Selection[];
+  visibleRanges: Range[];
+  readonly decorations = new Map<FakeDecorationType, readonly unknown[]>();
+  constructor(readonly document: FakeTextDocument, cursor = new Position(0, 0), visibleLineCount = 30) {
+    this.selections = [new Selection(cursor, cursor)];
+    this.visibleRanges = [new Range(new Position(0, 0), new Position(visibleLineCount - 1, 0))];
+  }
+  get selection(): Selection {
+    return this.selections[0] as Selection;
+  }
+  set selection(selection: Selection) {
+    this.selections = [selection];
+  }
+  setDecorations(type: FakeDecorationType, decorations: readonly unknown[]): void {
+    this.decorations.set(type, decorations);
+  }
+  revealRange(): void {}
+  /** Moves the cursor and fires onDidChangeTextEditorSelection. */
+  moveCursor(position: Position): void {
+    this.selection = new Selection(position, position);
+    windowEvents.selection.fire({ textEditor: this, selections: this.selections });
+  }
+}
+
+export class FakeDecorationType {
+  disposed = false;
+  constructor(readonly options: unknown) {}
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+const workspaceEvents = {
+  open: new EventEmitter<FakeTextDocument>(),
+  close: new EventEmitter<FakeTextDocument>(),
+  change: new EventEmitter<{ document: FakeTextDocument; contentChanges: readonly ContentChange[]; reason?: TextDocumentChangeReason }>(),
+  delete: new EventEmitter<{ files: Uri[] }>(),
+  rename: new EventEmitter<{ files: { oldUri: Uri; newUri: Uri }[] }>(),
+  configuration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
+  watcherDelete: new EventEmitter<Uri>(),
+};
+const windowEvents = {
+  selection: new EventEmitter<{ textEditor: FakeTextEditor; selections: Selection[] }>(),
+  activeEditor: new EventEmitter<FakeTextEditor | undefined>(),
+  visibleRanges: new EventEmitter<{ textEditor: FakeTextEditor }>(),
+};
+
+/** Everything tests inspect or arrange. */
+export const fake = {
+  documents: [] as FakeTextDocument[],
+  configuration: new Map<string, unknown>(),
+  globalConfiguration: new Map<string, unknown>(),
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  executed: [] as { command: string; args: unknown[] }[],
+  appliedEdits: [] as WorkspaceEdit[],
+  warnings: [] as string[],
+  inlineProviders: [] as { provideInlineCompletionItems(...args: unknown[]): unknown }[],
+  contentProviders: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
+  statusBarItems: [] as { text: string; tooltip: string; command: string; shown: boolean }[],
+  workspaceEvents,
+  windowEvents,
+  openDocument(path: string, text: string, languageId?: string): FakeTextDocument {
+    const document = new FakeTextDocument(Uri.file(path), text, languageId);
+    fake.documents.push(document);
+    workspaceEvents.open.fire(document);
+    return document;
+  },
+  showEditor(document: FakeTextDocument, cursor?: Position, visibleLineCount?: number): FakeTextEditor {
+    const editor = new FakeTextEditor(document, cursor, visibleLineCount);
+    window.activeTextEditor = editor;
+    windowEvents.activeEditor.fire(editor);
+    return editor;
+  },
+};
+
+export function resetFakeVscode(): void {
+  fake.documents.length = 0;
+  fake.configuration.clear();
+  fake.globalConfiguration.clear();
+  fake.commands.clear();
+  fake.executed.length = 0;
+  fake.appliedEdits.length = 0;
+  fake.warnings.length = 0;
+  fake.inlineProviders.length = 0;
+  fake.contentProviders.clear();
+  fake.statusBarItems.length = 0;
+  for (const emitter of [...Object.values(workspaceEvents), ...Object.values(windowEvents)]) emitter.dispose();
+  window.activeTextEditor = undefined;
+}
+
+function findDocument(uri: Uri): FakeTextDocument | undefined {
+  return fake.documents.find((document) => document.uri.toString() === uri.toString());
+}
+
+export const workspace = {
+  get textDocuments(): readonly FakeTextDocument[] {
+    return fake.documents;
+  },
+  onDidOpenTextDocument: workspaceEvents.open.event,
+  onDidCloseTextDocument: workspaceEvents.close.event,
+  onDidChangeTextDocument: workspaceEvents.change.event,
+  onDidDeleteFiles: workspaceEvents.delete.event,
+  onDidRenameFiles: workspaceEvents.rename.event,
+  onDidChangeConfiguration: workspaceEvents.configuration.event,
+  createFileSystemWatcher: () => ({ onDidDelete: workspaceEvents.watcherDelete.event, dispose: () => undefined }),
+  getConfiguration: (section: string) => ({
+    get: (key: string) => fake.configuration.get(`${section}.${key}`),
+    inspect: (key: string) => ({ globalValue: fake.globalConfiguration.get(`${section}.${key}`) }),
+  }),
+  async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    fake.appliedEdits.push(edit);
+    // Like VS Code: edits to one document are applied from the end so earlier ranges stay valid.
+    const byDocument = new Map<FakeTextDocument, ContentChange[]>();
+    for (const replacement of edit.replacements) {
+      const document = findDocument(replacement.uri) ?? fake.openDocument(replacement.uri.path, '');
+      byDocument.set(document, [...(byDocument.get(document) ?? []), { range: replacement.range, text: replacement.text }]);
+    }
+    for (const [document, changes] of byDocument) {
+      const ordered = [...changes].sort((a, b) => document.offsetAt(b.range.start) - document.offsetAt(a.range.start));
+      document.edit(ordered);
+    }
+    return true;
+  },
+  async openTextDocument(uri: Uri): Promise<FakeTextDocument> {
+    const existing = findDocument(uri);
+    if (existing) return existing;
+    const provider = fake.contentProviders.get(uri.scheme);
+    const document = new FakeTextDocument(uri, provider ? provider.provideTextDocumentContent(uri) : '', provider ? 'markdown' : 'typescript');
+    fake.documents.push(document);
+    workspaceEvents.open.fire(document);
+    return document;
+  },
+  registerTextDocumentContentProvider(scheme: string, provider: { provideTextDocumentContent(uri: Uri): string }): Disposable {
+    fake.contentProviders.set(scheme, provider);
+    return new Disposable(() => fake.contentProviders.delete(scheme));
+  },
+};
+
+export const window = {
+  activeTextEditor: undefined as FakeTextEditor | undefined,
+  onDidChangeTextEditorSelection: windowEvents.selection.event,
+  onDidChangeActiveTextEditor: windowEvents.activeEditor.event,
+  onDidChangeTextEditorVisibleRanges: windowEvents.visibleRanges.event,
+  createTextEditorDecorationType: (options: unknown) => new FakeDecorationType(options),
+  createStatusBarItem: () => {
+    const item = { text: '', tooltip: '', command: '', name: '', shown: false, show: () => (item.shown = true), dispose: () => undefined };
+    fake.statusBarItems.push(item);
+    return item;
+  },
+  async showTextDocument(target: Uri | FakeTextDocument, options?: { selection?: Range }): Promise<FakeTextEditor> {
+    const document = target instanceof Uri ? await workspace.openTextDocument(target) : target;
+    const cursor = options?.selection?.start ?? new Position(0, 0);
+    return fake.showEditor(document, new Position(cursor.line, cursor.character));
+  },
+  showWarningMessage: async (message: string) => {
+    fake.warnings.push(message);
+    return undefined;
+  },
+};
+
+export const languages = {
+  registerInlineCompletionItemProvider: (_selector: unknown, provider: { provideInlineCompletionItems(...args: unknown[]): unknown }) => {
+    fake.inlineProviders.push(provider);
+    return new Disposable(() => fake.inlineProviders.splice(fake.inlineProviders.indexOf(provider), 1));
+  },
+};
+
+export const commands = {
+  registerCommand: (command: string, callback: (...args: unknown[]) => unknown) => {
+    fake.commands.set(command, callback);
+    return new Disposable(() => fake.commands.delete(command));
+  },
+  executeCommand: async (command: string, ...args: unknown[]) => {
+    fake.executed.push({ command, args });
+    return fake.commands.get(command)?.(...args);
+  },
+};
+
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  private cancelled = false;
+  readonly token = {
+    isCancellationRequested: false,
+    onCancellationRequested: this.emitter.event,
+  };
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+}

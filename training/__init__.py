@@ -1,0 +1,1 @@
+"""Ripple next-edit model: training, export and verification (PyTorch -> ONNX)."""

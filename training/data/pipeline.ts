@@ -1,0 +1,258 @@
+// The data pipeline's entry (bundled and run by training/data/build.mjs): corpus -> tokenizer ->
+// real and synthetic edit examples -> serialized <split>.bin/.idx + meta.json. Deterministic for a
+// seed; split by source (package), never by example.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BpeTokenizer } from '../../src/core/bpe';
+import { DEFAULT_PROMPT_BUDGET } from '../../src/core/prompt';
+import { formatTokenizerJson } from '../../src/node/tokenizerFile';
+import {
+  benchmarkPackages,
+  collectFiles,
+  fetchNpmPackage,
+  pythonSources,
+  repositorySources,
+  type CorpusSource,
+} from './corpus';
+import { serializeExample, SplitWriter } from './datasetWriter';
+import { hashString, Rng, type Example } from './documents';
+import { NPM_PACKAGES, PYTHON_MODULES_FULL, PYTHON_MODULES_SMALL, PYTHON_STDLIB_ROOT, REAL_EDIT_PAIRS, SMALL_PACKAGE_COUNT } from './packages';
+import { realEditExamples } from './realEdits';
+import { GENERATORS } from './synthetic';
+import { DEFAULT_VOCAB_SIZE, trainBpe } from './trainTokenizer';
+
+export type DataSize = 'tiny' | 'small' | 'full';
+
+export interface PipelineOptions {
+  readonly size: DataSize;
+  readonly repoRoot: string;
+  readonly outDir: string;
+  readonly cacheDir: string;
+  readonly tokenizerPath: string;
+  readonly trainTokenizer: boolean;
+  readonly vocabSize: number;
+  readonly seed: number;
+  readonly dumpExamples: boolean;
+  readonly log: (message: string) => void;
+}
+
+interface SizePlan {
+  readonly maxExamples: number;
+  readonly passes: number;
+  readonly realSamplesPerFile: number;
+  /** Corpus bytes the tokenizer trains on, at most. */
+  readonly tokenizerBytes: number;
+}
+
+const PLANS: Readonly<Record<DataSize, SizePlan>> = {
+  tiny: { maxExamples: 400, passes: 3, realSamplesPerFile: 0, tokenizerBytes: 4_000_000 },
+  small: { maxExamples: 5_000, passes: 2, realSamplesPerFile: 2, tokenizerBytes: 24_000_000 },
+  full: { maxExamples: 300_000, passes: 14, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
+};
+
+/** Share of "no change" examples the mix aims for: staying silent is the common right answer. */
+export const NO_CHANGE_SHARE = 0.45;
+const CHANGE_GENERATORS: readonly (readonly [string, number])[] = [
+  ['rename', 3], ['member', 2], ['add_parameter', 1.5], ['remove_parameter', 1], ['insert_statement', 1.5],
+  ['delete_statement', 1], ['complete_line', 3],
+];
+const HISTORY_START_MS = 1_700_000_000_000;
+
+export function parseArguments(argv: readonly string[], repoRoot: string): PipelineOptions {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const size = (argv.includes('--tiny') ? 'tiny' : value('--size') ?? 'small') as DataSize;
+  if (!(size in PLANS)) throw new TypeError(`--size must be tiny, small or full, got ${size}`);
+  const seed = Number(value('--seed') ?? 1);
+  const vocabSize = Number(value('--vocab-size') ?? (size === 'tiny' ? 1024 : DEFAULT_VOCAB_SIZE));
+  if (!Number.isInteger(seed)) throw new TypeError('--seed must be an integer');
+  const outDir = resolve(repoRoot, value('--out') ?? join('training', '.data', size === 'full' ? '' : size));
+  const tokenizerPath = resolve(repoRoot, value('--tokenizer') ?? (size === 'tiny' ? join(outDir, 'tokenizer.json') : 'models/tokenizer.json'));
+  return {
+    size,
+    repoRoot,
+    outDir,
+    cacheDir: resolve(repoRoot, value('--cache') ?? join('training', '.data', 'cache')),
+    tokenizerPath,
+    trainTokenizer: argv.includes('--train-tokenizer') || size === 'tiny' || !existsSync(tokenizerPath),
+    vocabSize,
+    seed,
+    dumpExamples: argv.includes('--dump-examples') || size === 'tiny',
+    log: (message) => process.stderr.write(`${message}\n`),
+  };
+}
+
+function gatherCorpus(options: PipelineOptions, excluded: ReadonlySet<string>): CorpusSource[] {
+  if (options.size === 'tiny') return repositorySources(options.repoRoot);
+  const seen = new Set<string>();
+  const packages = options.size === 'small' ? NPM_PACKAGES.slice(0, SMALL_PACKAGE_COUNT) : NPM_PACKAGES;
+  const sources: CorpusSource[] = [];
+  for (const pinned of packages) {
+    if (excluded.has(pinned.name)) {
+      options.log(`skip ${pinned.name}: in bench/packages.json`);
+      continue;
+    }
+    const root = fetchNpmPackage(pinned.name, pinned.version, options.cacheDir);
+    if (!root) {
+      options.log(`skip ${pinned.name}@${pinned.version}: npm pack failed`);
+      continue;
+    }
+    const files = collectFiles(root, pinned.name, seen);
+    if (files.length > 0) sources.push({ ...pinned, files });
+  }
+  const modules = options.size === 'small' ? PYTHON_MODULES_SMALL : PYTHON_MODULES_FULL;
+  if (existsSync(PYTHON_STDLIB_ROOT)) sources.push(...pythonSources(PYTHON_STDLIB_ROOT, modules, seen));
+  return sources;
+}
+
+function* corpusTexts(sources: readonly CorpusSource[], maxBytes: number): Generator<string> {
+  let bytes = 0;
+  for (const source of sources) {
+    for (const file of source.files) {
+      if (bytes >= maxBytes) return;
+      bytes += file.text.length;
+      yield file.text;
+    }
+  }
+}
+
+function loadOrTrainTokenizer(options: PipelineOptions, sources: readonly CorpusSource[]): { tokenizer: BpeTokenizer; sha256: string } {
+  if (options.trainTokenizer) {
+    const started = performance.now();
+    const data = trainBpe(corpusTexts(sources, PLANS[options.size].tokenizerBytes), { vocabSize: options.vocabSize });
+    mkdirSync(dirname(options.tokenizerPath), { recursive: true });
+    writeFileSync(options.tokenizerPath, formatTokenizerJson(data));
+    options.log(`trained tokenizer: ${data.vocabSize} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${options.tokenizerPath}`);
+  }
+  const bytes = readFileSync(options.tokenizerPath);
+  return { tokenizer: new BpeTokenizer(JSON.parse(bytes.toString('utf8'))), sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Every tenth source (by a stable hash of its name) validates; at least one source each way. */
+export function validationSources(names: readonly string[]): Set<string> {
+  const sorted = [...names].sort((a, b) => hashString(a) - hashString(b) || a.localeCompare(b));
+  const count = Math.min(Math.max(1, Math.round(names.length / 10)), Math.max(0, names.length - 1));
+  return new Set(sorted.slice(0, count));
+}
+
+function pickGenerator(rng: Rng, noChangeCount: number, total: number): string {
+  if (total > 0 && noChangeCount / total < NO_CHANGE_SHARE && rng.chance(0.7)) return 'no_change';
+  let roll = rng.next() * CHANGE_GENERATORS.reduce((sum, [, weight]) => sum + weight, 0);
+  for (const [name, weight] of CHANGE_GENERATORS) {
+    roll -= weight;
+    if (roll <= 0) return name;
+  }
+  return 'rename';
+}
+
+function* syntheticExamples(sources: readonly CorpusSource[], plan: SizePlan, rng: Rng, counts: { noChange: number; total: number }): Generator<Example> {
+  const items = sources.flatMap((source) => source.files.map((file) => ({ source, file })));
+  for (let pass = 0; pass < plan.passes; pass++) {
+    const order = items.map((item, index) => ({ item, key: rng.next() + index * 0 }));
+    order.sort((a, b) => a.key - b.key);
+    for (const { item } of order) {
+      const name = pickGenerator(rng, counts.noChange, counts.total);
+      const neighbors = item.source.files.filter((other) => other !== item.file);
+      const context = { file: item.file, neighbors: neighbors.length > 40 ? neighbors.slice(0, 40) : neighbors, rng, startMs: HISTORY_START_MS + pass * 1e7 };
+      const generate = GENERATORS[name];
+      if (generate) yield* generate(context);
+    }
+  }
+}
+
+export function runPipeline(options: PipelineOptions): Record<string, unknown> {
+  const started = performance.now();
+  const plan = PLANS[options.size];
+  const rng = new Rng(options.seed);
+  mkdirSync(options.outDir, { recursive: true });
+  const excluded = benchmarkPackages(options.repoRoot);
+  const sources = gatherCorpus(options, excluded);
+  const corpusBytes = sources.reduce((sum, source) => sum + source.files.reduce((inner, file) => inner + file.text.length, 0), 0);
+  options.log(`corpus: ${sources.length} sources, ${sources.reduce((sum, source) => sum + source.files.length, 0)} files, ${(corpusBytes / 1e6).toFixed(1)} MB`);
+  const { tokenizer, sha256 } = loadOrTrainTokenizer(options, sources);
+
+  const validNames = validationSources(sources.map((source) => source.name));
+  const writers = {
+    train: new SplitWriter(options.outDir, 'train', tokenizer.vocabSize, options.dumpExamples),
+    valid: new SplitWriter(options.outDir, 'valid', tokenizer.vocabSize, options.dumpExamples),
+  };
+  const skipped: Record<string, number> = {};
+  const counts = { noChange: 0, total: 0 };
+  const accept = (example: Example): boolean => {
+    if (counts.total >= plan.maxExamples) return false;
+    const outcome = serializeExample(example, tokenizer, DEFAULT_PROMPT_BUDGET);
+    if (outcome.kind === 'skipped') {
+      skipped[outcome.reason] = (skipped[outcome.reason] ?? 0) + 1;
+      return true;
+    }
+    writers[validNames.has(example.source) ? 'valid' : 'train'].add(example, outcome.ids, outcome.promptLength);
+    counts.total++;
+    if (example.newLines === null) counts.noChange++;
+    return true;
+  };
+
+  const realSources: string[] = [];
+  if (plan.realSamplesPerFile > 0) {
+    for (const pair of REAL_EDIT_PAIRS) {
+      if (excluded.has(pair.name)) continue;
+      const before = fetchNpmPackage(pair.name, pair.from, options.cacheDir);
+      const after = fetchNpmPackage(pair.name, pair.to, options.cacheDir);
+      if (!before || !after) continue;
+      const oldFiles = new Map(collectFiles(before, pair.name, new Set()).map((file) => [file.path, file.text]));
+      const newFiles = collectFiles(after, pair.name, new Set());
+      const examples = realEditExamples(pair.name, oldFiles, newFiles, rng.fork(pair.name), plan.realSamplesPerFile, HISTORY_START_MS);
+      realSources.push(`${pair.name}@${pair.from}..${pair.to} (${examples.length} examples)`);
+      for (const example of examples) if (!accept(example)) break;
+    }
+  }
+  for (const example of syntheticExamples(sources, plan, rng.fork('synthetic'), counts)) {
+    if (!accept(example)) break;
+  }
+  writers.train.close();
+  writers.valid.close();
+
+  const meta = {
+    format: 1,
+    vocabSize: tokenizer.vocabSize,
+    specialTokens: tokenizer.specialTokens,
+    tokenizerSha256: sha256,
+    size: options.size,
+    seed: options.seed,
+    budget: DEFAULT_PROMPT_BUDGET,
+    counts: {
+      examples: writers.train.counts.examples + writers.valid.counts.examples,
+      tokens: writers.train.counts.tokens + writers.valid.counts.tokens,
+      byKind: mergeCounts(writers.train.counts.byKind, writers.valid.counts.byKind),
+    },
+    splits: { train: writers.train.counts, valid: writers.valid.counts },
+    skipped,
+    sources: sources.map((source) => ({
+      name: source.name,
+      version: source.version,
+      files: source.files.length,
+      bytes: source.files.reduce((sum, file) => sum + file.text.length, 0),
+      split: validNames.has(source.name) ? 'valid' : 'train',
+    })),
+    realEdits: realSources,
+    excludedBenchmarkPackages: [...excluded].sort(),
+    corpusBytes,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  writeFileSync(join(options.outDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  options.log(`wrote ${meta.counts.examples} examples, ${meta.counts.tokens} tokens to ${options.outDir} in ${meta.seconds} s`);
+  return meta;
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const merged: Record<string, number> = { ...a };
+  for (const [key, value] of Object.entries(b)) merged[key] = (merged[key] ?? 0) + value;
+  return merged;
+}
+
+export function main(argv: readonly string[], repoRoot: string): void {
+  runPipeline(parseArguments(argv, repoRoot));
+}

@@ -1,0 +1,133 @@
+"""Exports a trained checkpoint to ONNX (opset 17) with the I/O of models/FORMAT.md and writes
+the manifest that the runtime checks at load.
+
+python3 -m training.export --checkpoint training/.runs/NAME/model.pt --out models
+                           [--tokenizer models/tokenizer.json]"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+
+import torch
+
+from .configs import ModelConfig
+from .model import NextEditTransformer
+
+OPSET = 17
+MANIFEST_FORMAT = 1
+INPUT_NAMES = ["input_ids", "position_ids", "past_keys", "past_values"]
+OUTPUT_NAMES = ["logits", "present_keys", "present_values"]
+
+
+class ExportWrapper(torch.nn.Module):
+    """Fixes the argument order and makes the past cache mandatory (past_len may be 0)."""
+
+    def __init__(self, model: NextEditTransformer):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, position_ids, past_keys, past_values):
+        return self.model(input_ids, position_ids, past_keys, past_values)
+
+
+def load_checkpoint(path: str) -> NextEditTransformer:
+    checkpoint = torch.load(path, map_location="cpu")
+    model = NextEditTransformer(ModelConfig(**checkpoint["config"]))
+    model.load_state_dict(checkpoint["model"])
+    return model.eval()
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def tensor_dims(config: ModelConfig) -> dict:
+    cache = lambda length: [config.layers, "batch", config.heads, length, config.head_dim]  # noqa: E731
+    return {
+        "inputs": {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
+                   "past_keys": cache("past_len"), "past_values": cache("past_len")},
+        "outputs": {"logits": ["batch", "new_len", config.vocab_size],
+                    "present_keys": cache("new_len"), "present_values": cache("new_len")},
+    }
+
+
+def export_onnx(model: NextEditTransformer, path: str) -> None:
+    config = model.config
+    past_len, new_len = 3, 5
+    input_ids = torch.randint(0, config.vocab_size, (1, new_len))
+    position_ids = torch.arange(past_len, past_len + new_len).unsqueeze(0)
+    past = torch.randn(config.layers, 1, config.heads, past_len, config.head_dim)
+    dynamic_axes = {
+        "input_ids": {0: "batch", 1: "new_len"}, "position_ids": {0: "batch", 1: "new_len"},
+        "past_keys": {1: "batch", 3: "past_len"}, "past_values": {1: "batch", 3: "past_len"},
+        "logits": {0: "batch", 1: "new_len"},
+        "present_keys": {1: "batch", 3: "new_len"}, "present_values": {1: "batch", 3: "new_len"},
+    }
+    with torch.no_grad():
+        torch.onnx.export(ExportWrapper(model), (input_ids, position_ids, past, past.clone()), path,
+                          input_names=INPUT_NAMES, output_names=OUTPUT_NAMES, dynamic_axes=dynamic_axes,
+                          opset_version=OPSET, do_constant_folding=True)
+
+
+def write_manifest(out_dir: str, model_file: str, tokenizer_file: str, config: ModelConfig, extra: dict) -> dict:
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "model": model_file,
+        "sha256": sha256_of(os.path.join(out_dir, model_file)),
+        "tokenizer": tokenizer_file,
+        "tokenizerSha256": sha256_of(os.path.join(out_dir, tokenizer_file)),
+        "vocabSize": config.vocab_size,
+        "layers": config.layers,
+        "heads": config.heads,
+        "headDim": config.head_dim,
+        "maxPositions": config.max_positions,
+        **tensor_dims(config),
+        **extra,
+    }
+    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as file:
+        json.dump(manifest, file, indent=2)
+        file.write("\n")
+    return manifest
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--tokenizer", default="models/tokenizer.json")
+    parser.add_argument("--model-file", default="model.onnx")
+    args = parser.parse_args(argv)
+
+    os.makedirs(args.out, exist_ok=True)
+    if not os.path.exists(args.tokenizer):
+        raise SystemExit(f"tokenizer {args.tokenizer} not found: the manifest pins its sha256")
+    tokenizer_file = os.path.basename(args.tokenizer)
+    tokenizer_target = os.path.join(args.out, tokenizer_file)
+    # The manifest names files relative to itself, so the tokenizer travels with the model.
+    if os.path.abspath(args.tokenizer) != os.path.abspath(tokenizer_target):
+        shutil.copyfile(args.tokenizer, tokenizer_target)
+    with open(tokenizer_target, encoding="utf-8") as file:
+        tokenizer_vocab = json.load(file).get("vocabSize")
+
+    model = load_checkpoint(args.checkpoint)
+    if tokenizer_vocab is not None and tokenizer_vocab != model.config.vocab_size:
+        raise SystemExit(f"tokenizer vocabSize {tokenizer_vocab} != model vocab_size {model.config.vocab_size}")
+    export_onnx(model, os.path.join(args.out, args.model_file))
+    checkpoint = torch.load(args.checkpoint, map_location="cpu")
+    manifest = write_manifest(args.out, args.model_file, tokenizer_file, model.config, {
+        "configName": checkpoint.get("config_name"), "parameters": model.parameter_count(),
+        "trainedSteps": checkpoint.get("step"), "trainedTokens": checkpoint.get("tokens_seen"),
+    })
+    print(json.dumps({"model": os.path.join(args.out, args.model_file), "sha256": manifest["sha256"],
+                      "bytes": os.path.getsize(os.path.join(args.out, args.model_file))}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""Decoder-only transformer for next-edit prediction: RoPE, pre-norm RMSNorm, SwiGLU MLP,
+tied embeddings. Attention takes the past K/V of all layers and returns only the K/V of the
+new positions, so the runtime owns (and preallocates) the cache instead of copying it through
+the graph on every step."""
+
+import math
+from typing import Optional, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .configs import ModelConfig
+
+TORCH_MAJOR = int(torch.__version__.split(".")[0])
+HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, width: int, eps: float):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(width))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # Normalise in float32 even under bf16 autocast: the mean of squares underflows in bf16.
+        normed = x.float() * torch.rsqrt(x.float().pow(2).mean(-1, keepdim=True) + self.eps)
+        return normed.type_as(x) * self.weight
+
+
+def rope_cos_sin(position_ids: torch.Tensor, head_dim: int, base: float) -> Tuple[torch.Tensor, torch.Tensor]:
+    """cos/sin of shape [batch, 1, seq, head_dim], computed from absolute positions so a
+    cached prefix and a fresh suffix rotate consistently."""
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=position_ids.device) / head_dim))
+    angles = position_ids.to(torch.float32).unsqueeze(-1) * inv_freq
+    angles = torch.cat([angles, angles], dim=-1)
+    return angles.cos().unsqueeze(1), angles.sin().unsqueeze(1)
+
+
+def rotate_half(x: torch.Tensor) -> torch.Tensor:
+    half = x.shape[-1] // 2
+    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+
+
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    return x * cos.to(x.dtype) + rotate_half(x) * sin.to(x.dtype)
+
+
+class Attention(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.heads = config.heads
+        self.head_dim = config.head_dim
+        self.qkv = nn.Linear(config.width, 3 * config.width, bias=False)
+        self.out = nn.Linear(config.width, config.width, bias=False)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        cos: torch.Tensor,
+        sin: torch.Tensor,
+        past_key: Optional[torch.Tensor],
+        past_value: Optional[torch.Tensor],
+        padding_mask: Optional[torch.Tensor] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        batch, new_len, width = x.shape
+        qkv = self.qkv(x).view(batch, new_len, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        query, key, value = qkv[0], qkv[1], qkv[2]
+        query = apply_rope(query, cos, sin)
+        key = apply_rope(key, cos, sin)
+        new_key, new_value = key, value
+        if past_key is not None and past_value is not None:
+            key = torch.cat([past_key.to(key.dtype), key], dim=2)
+            value = torch.cat([past_value.to(value.dtype), value], dim=2)
+
+        if past_key is None and padding_mask is None and HAS_SDPA:
+            attended = F.scaled_dot_product_attention(query, key, value, is_causal=True)
+        else:
+            attended = explicit_attention(query, key, value, padding_mask, self.head_dim ** -0.5)
+        attended = attended.transpose(1, 2).reshape(batch, new_len, width)
+        return self.out(attended), new_key, new_value
+
+
+def explicit_attention(
+    query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, padding_mask: Optional[torch.Tensor], scale: float
+) -> torch.Tensor:
+    """Causal attention of new_len queries over past_len + new_len keys, written with plain ops
+    so it exports to ONNX opset 17 with dynamic past_len (including 0)."""
+    new_len = query.shape[2]
+    total_len = key.shape[2]
+    past_len = total_len - new_len
+    query_positions = torch.arange(new_len, device=query.device).unsqueeze(1) + past_len
+    key_positions = torch.arange(total_len, device=query.device).unsqueeze(0)
+    allowed = key_positions <= query_positions
+    scores = torch.matmul(query, key.transpose(-1, -2)) * scale
+    scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
+    if padding_mask is not None:
+        scores = scores.masked_fill(~padding_mask[:, None, None, :], torch.finfo(scores.dtype).min)
+    return torch.matmul(torch.softmax(scores.float(), dim=-1).to(value.dtype), value)
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.gate_up = nn.Linear(config.width, 2 * config.mlp_hidden, bias=False)
+        self.down = nn.Linear(config.mlp_hidden, config.width, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        gate, up = self.gate_up(x).chunk(2, dim=-1)
+        return self.down(F.silu(gate) * up)
+
+
+class Block(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.attention_norm = RMSNorm(config.width, config.norm_eps)
+        self.attention = Attention(config)
+        self.mlp_norm = RMSNorm(config.width, config.norm_eps)
+        self.mlp = SwiGLU(config)
+
+    def forward(self, x, cos, sin, past_key, past_value, padding_mask=None):
+        attended, new_key, new_value = self.attention(self.attention_norm(x), cos, sin, past_key, past_value, padding_mask)
+        x = x + attended
+        x = x + self.mlp(self.mlp_norm(x))
+        return x, new_key, new_value
+
+
+class NextEditTransformer(nn.Module):
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config.validate()
+        self.embedding = nn.Embedding(config.vocab_size, config.width)
+        self.blocks = nn.ModuleList([Block(config) for _ in range(config.layers)])
+        self.final_norm = RMSNorm(config.width, config.norm_eps)
+        self.apply(self._init_weights)
+        # Scaled init of residual projections (GPT-2) keeps the residual stream's variance flat in depth.
+        for name, parameter in self.named_parameters():
+            if name.endswith("out.weight") or name.endswith("down.weight"):
+                nn.init.normal_(parameter, mean=0.0, std=0.02 / math.sqrt(2 * config.layers))
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def parameter_count(self) -> int:
+        return sum(parameter.numel() for parameter in self.parameters())
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        position_ids: Optional[torch.Tensor] = None,
+        past_keys: Optional[torch.Tensor] = None,
+        past_values: Optional[torch.Tensor] = None,
+        padding_mask: Optional[torch.Tensor] = None,
+        logit_mask: Optional[torch.Tensor] = None,
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """input_ids/position_ids [batch, new_len]; past_* [layers, batch, heads, past_len, head_dim].
+        Returns logits [batch, new_len, vocab] and the new positions' keys/values stacked by layer.
+        With logit_mask (bool [batch, new_len]) logits are [selected, vocab]: training scores only
+        target positions, which skips most of the vocabulary projection."""
+        if position_ids is None:
+            past_len = 0 if past_keys is None else past_keys.shape[3]
+            position_ids = torch.arange(past_len, past_len + input_ids.shape[1], device=input_ids.device)
+            position_ids = position_ids.unsqueeze(0).expand_as(input_ids)
+        cos, sin = rope_cos_sin(position_ids, self.config.head_dim, self.config.rope_base)
+        x = self.embedding(input_ids)
+        new_keys, new_values = [], []
+        for layer, block in enumerate(self.blocks):
+            past_key = past_keys[layer] if past_keys is not None else None
+            past_value = past_values[layer] if past_values is not None else None
+            x, new_key, new_value = block(x, cos, sin, past_key, past_value, padding_mask)
+            new_keys.append(new_key)
+            new_values.append(new_value)
+        if logit_mask is not None:
+            x = x[logit_mask]
+        logits = F.linear(self.final_norm(x), self.embedding.weight)
+        return logits, torch.stack(new_keys), torch.stack(new_values)
