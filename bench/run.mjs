@@ -24,7 +24,8 @@ const RUN_DIR = join(REPO_ROOT, 'bench', '.cache', 'run');
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 const DEFAULT_TIMEOUT_S = 20 * 60;
 const STDERR_TAIL_CHARS = 4000;
-const MODEL_UNAVAILABLE = /model[^\n]*\b(unavailable|not available|not found|missing|could not be loaded)\b/i;
+/** How the CLI says it has no model, e.g. "no model at DIR: predictions are symbolic only". */
+const MODEL_UNAVAILABLE = /\bno model\b|model[^\n]*\b(unavailable|not available|not found|missing|could not be loaded)\b/i;
 
 /** Parses and validates the command line loudly. */
 export function parseArguments(args) {
@@ -141,8 +142,9 @@ async function runSource(source, cases, options, casesFile, readText, log) {
     return { source, status: source === 'model' ? 'skipped' : 'error', reason };
   }
   const { summary } = scorePredictions(cases, existsSync(outFile) ? readJsonl(outFile) : [], readText);
-  if (source === 'model' && summary.suggested === 0 && MODEL_UNAVAILABLE.test(run.stderr)) {
-    return { source, status: 'skipped', reason: lastLine(run.stderr) };
+  const unavailable = run.stderr.split('\n').find((line) => MODEL_UNAVAILABLE.test(line));
+  if (source === 'model' && summary.suggested === 0 && unavailable !== undefined) {
+    return { source, status: 'skipped', reason: unavailable.trim() };
   }
   return { source, status: 'ok', summary, wallMs: run.wallMs };
 }

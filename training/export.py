@@ -12,7 +12,7 @@ import shutil
 
 import torch
 
-from .configs import ModelConfig
+from .configs import ModelConfig, model_config
 from .model import NextEditTransformer
 
 OPSET = 17
@@ -98,7 +98,10 @@ def write_manifest(out_dir: str, model_file: str, tokenizer_file: str, config: M
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint")
+    source.add_argument("--random-config", choices=["tiny", "compact", "small", "base"],
+                        help="export randomly initialised weights (latency measurements)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--tokenizer", default="models/tokenizer.json")
     parser.add_argument("--model-file", default="model.onnx")
@@ -115,11 +118,16 @@ def main(argv=None) -> int:
     with open(tokenizer_target, encoding="utf-8") as file:
         tokenizer_vocab = json.load(file).get("vocabSize")
 
-    model = load_checkpoint(args.checkpoint)
+    if args.checkpoint:
+        model = load_checkpoint(args.checkpoint)
+        checkpoint = torch.load(args.checkpoint, map_location="cpu")
+    else:
+        torch.manual_seed(0)
+        model = NextEditTransformer(model_config(args.random_config, vocab_size=tokenizer_vocab)).eval()
+        checkpoint = {"config_name": args.random_config, "step": 0, "tokens_seen": 0}
     if tokenizer_vocab is not None and tokenizer_vocab != model.config.vocab_size:
         raise SystemExit(f"tokenizer vocabSize {tokenizer_vocab} != model vocab_size {model.config.vocab_size}")
     export_onnx(model, os.path.join(args.out, args.model_file))
-    checkpoint = torch.load(args.checkpoint, map_location="cpu")
     manifest = write_manifest(args.out, args.model_file, tokenizer_file, model.config, {
         "configName": checkpoint.get("config_name"), "parameters": model.parameter_count(),
         "trainedSteps": checkpoint.get("step"), "trainedTokens": checkpoint.get("tokens_seen"),

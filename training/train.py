@@ -30,7 +30,7 @@ LOG_FILE = "log.jsonl"
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", required=True, choices=["tiny", "small", "base"])
+    parser.add_argument("--config", required=True, choices=["tiny", "compact", "small", "base"])
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--steps", type=int, help="total optimizer steps (overrides the config)")

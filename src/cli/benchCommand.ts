@@ -1,6 +1,7 @@
 // `ripple bench`: many predictions in one process, as the editor would make them (index built
 // and model loaded beforehand), one JSON line per case, and a latency/accuracy summary.
 
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,8 +22,14 @@ interface BenchCase {
   readonly workspace: string;
   readonly events: ChangeEvent[];
   readonly cursor?: Cursor;
-  /** Full expected texts of the edited file, one per acceptable next edit. */
-  readonly expectedFiles?: readonly { readonly path: string; readonly text: string }[];
+  /** The edited file as each acceptable next edit leaves it: its full text or its sha256. */
+  readonly expectedFiles?: readonly ExpectedFile[];
+}
+
+interface ExpectedFile {
+  readonly path: string;
+  readonly text?: string;
+  readonly sha256?: string;
 }
 
 interface CaseOutcome {
@@ -101,14 +108,17 @@ async function runCase(
 function isExact(
   documentText: (path: string) => string | undefined,
   first: ScoredEdit | undefined,
-  expectedFiles: readonly { path: string; text: string }[],
+  expectedFiles: readonly ExpectedFile[],
 ): boolean {
   if (!first) return false;
   const current = documentText(first.path);
   if (current === undefined) return false;
   const applied = applyEdits(current, [first]);
   if (applied.kind !== 'applied') return false;
-  return expectedFiles.some((expected) => expected.path === first.path && expected.text === applied.text);
+  const digest = createHash('sha256').update(applied.text, 'utf8').digest('hex');
+  return expectedFiles.some(
+    (expected) => expected.path === first.path && (expected.text === undefined ? expected.sha256 === digest : expected.text === applied.text),
+  );
 }
 
 function summarize(outcomes: readonly CaseOutcome[]): string {
@@ -170,8 +180,11 @@ function parseCase(value: unknown, where: string): BenchCase {
   const cursor = parseCursorObject(record.cursor, `${where}: cursor`);
   const expectedFiles = Array.isArray(record.expectedFiles)
     ? record.expectedFiles.filter(
-        (item): item is { path: string; text: string } =>
-          typeof item === 'object' && item !== null && typeof item.path === 'string' && typeof item.text === 'string',
+        (item): item is ExpectedFile =>
+          typeof item === 'object' &&
+          item !== null &&
+          typeof item.path === 'string' &&
+          (typeof item.text === 'string' || typeof item.sha256 === 'string'),
       )
     : undefined;
   return {

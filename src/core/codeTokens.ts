@@ -25,6 +25,8 @@ const OPERATORS = [
   '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>', ':=',
 ];
 
+const OPERATOR_STARTS = new Set(OPERATORS.map((operator) => operator.charCodeAt(0)));
+
 /** Words that can never be renamed; contextual words like `get` or `type` stay identifiers. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
   'var', 'let', 'const', 'function', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case',
@@ -39,6 +41,8 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 const DEFINITION_KEYWORDS = new Set(['function', 'def', 'fn', 'func']);
+/** Words after which a name is being declared. */
+export const DECLARATION_WORDS: ReadonlySet<string> = new Set(['let', 'const', 'var', 'function', 'class', 'def', 'fn', 'func', 'type', 'interface', 'enum', 'struct', 'trait', 'mut']);
 
 export function languageOf(path: string): Language {
   const dot = path.lastIndexOf('.');
@@ -83,7 +87,7 @@ export function tokenize(text: string, language: Language): Token[] {
       index = end;
     } else if (code >= 48 && code <= 57) {
       let end = index + 1;
-      while (end < text.length && /[\w.]/.test(text.charAt(end)) && !text.startsWith('..', end)) end++;
+      while (end < text.length && isNumberPart(text.charCodeAt(end)) && !(text.charCodeAt(end) === 46 && text.charCodeAt(end + 1) === 46)) end++;
       push('number', index, end);
       index = end;
     } else if (language === 'python' ? code === 35 : code === 47 && next === 47) {
@@ -110,7 +114,7 @@ export function tokenize(text: string, language: Language): Token[] {
       if (templateDepths.length > 0 && (code === 123 || code === 125)) {
         templateDepths[templateDepths.length - 1]! += code === 123 ? 1 : -1;
       }
-      const operator = OPERATORS.find((candidate) => text.startsWith(candidate, index));
+      const operator = OPERATOR_STARTS.has(code) ? OPERATORS.find((candidate) => text.startsWith(candidate, index)) : undefined;
       const end = index + (operator?.length ?? 1);
       push('punctuation', index, end);
       index = end;
@@ -121,6 +125,10 @@ export function tokenize(text: string, language: Language): Token[] {
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || code === 0xa0 || code === 0xfeff;
+}
+
+function isNumberPart(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46;
 }
 
 function isIdentifierStart(code: number, text: string, index: number): boolean {
@@ -331,7 +339,8 @@ export function isDefinition(tokens: readonly Token[], call: CallSyntax, source:
   const previous = tokens[call.calleeIndex - 1];
   if (previous && DEFINITION_KEYWORDS.has(previous.text)) return true;
   const lineFirst = source.tokenIndexAt(source.lineStart(source.lineOf(tokens[call.calleeIndex]!.start)));
-  if (DEFINITION_KEYWORDS.has(tokens[lineFirst]?.text ?? '')) return true;
+  // Go methods: `func (r *T) name(`.
+  if (tokens[lineFirst]?.text === 'func' && previous?.text === ')') return true;
   const modifiersOnly = tokens.slice(lineFirst, call.calleeIndex).every((token) => /^(?:static|async|public|private|protected|override|abstract|get|set|export|default)$/.test(token.text));
   const next = tokens[call.closeIndex + 1]?.text;
   return modifiersOnly && (next === '{' || next === ':');

@@ -19,8 +19,11 @@ import { relatedPaths } from './relatedPaths';
 
 export const DEFAULT_MAX_SUGGESTIONS = 3;
 export const MAX_SUGGESTIONS_LIMIT = 20;
-/** How long an edited file may wait before its syntax facts are refreshed, in milliseconds. */
-export const INDEX_REFRESH_BUDGET_MS = 40;
+/**
+ * Edited files are re-indexed off the prediction path, this long after the last change, so a
+ * keystroke never pays for a re-parse. Candidates re-verify every site against the live text.
+ */
+export const INDEX_REFRESH_DELAY_MS = 300;
 
 /** The document store as the engine needs it (implemented by DocumentStore). */
 export interface EngineDocuments {
@@ -92,6 +95,9 @@ export class Engine implements NextEditEngine {
   private readonly dirtyPaths = new Set<string>();
   private readonly remembered = new Map<string, Suggestion>();
   private current: AbortController | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private disposed = new AbortController();
 
   constructor(
     private readonly dependencies: EngineDependencies,
@@ -108,7 +114,7 @@ export class Engine implements NextEditEngine {
 
   openDocument(path: string, text: string): void {
     this.dependencies.documents.open(path, text);
-    this.dirtyPaths.add(path);
+    this.markDirty(path);
   }
 
   closeDocument(path: string): void {
@@ -134,7 +140,7 @@ export class Engine implements NextEditEngine {
     }
     this.dependencies.history.record(event, outcome.before, outcome.after, timestampMs);
     this.dependencies.cache.observe(event);
-    this.dirtyPaths.add(event.path);
+    this.markDirty(event.path);
     return true;
   }
 
@@ -191,8 +197,6 @@ export class Engine implements NextEditEngine {
       }
     };
 
-    await timed('index', () => deadline.race(this.refreshIndex(deadline.signal)));
-    if (deadline.signal.aborted) return none(this.abortReason(deadline));
     const history = this.dependencies.history.edits();
     const request: CandidateRequest = { cursor, history };
     const sources = options.sources ?? 'all';
@@ -255,10 +259,32 @@ export class Engine implements NextEditEngine {
     return this.dependencies.documents.get(path);
   }
 
+  /** Resolves once edited files have been re-indexed; tests and the benchmark wait on it. */
+  async settled(): Promise<void> {
+    if (this.refreshTimer !== undefined) {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = undefined;
+      this.refreshing = this.refreshing.then(() => this.refreshIndex(this.disposed.signal));
+    }
+    await this.refreshing;
+  }
+
   dispose(): void {
+    this.disposed.abort();
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.current?.abort();
     this.remembered.clear();
     this.dependencies.cache.clear();
+  }
+
+  private markDirty(path: string): void {
+    this.dirtyPaths.add(path);
+    if (!this.dependencies.index || this.disposed.signal.aborted) return;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refreshing = this.refreshing.then(() => this.refreshIndex(this.disposed.signal));
+    }, INDEX_REFRESH_DELAY_MS);
   }
 
   private async refreshIndex(signal: AbortSignal): Promise<void> {
@@ -268,7 +294,12 @@ export class Engine implements NextEditEngine {
       if (signal.aborted) return;
       const text = this.dependencies.documents.get(path);
       this.dirtyPaths.delete(path);
-      if (text !== undefined) await index.update(path, text, signal);
+      if (text === undefined) continue;
+      try {
+        await index.update(path, text, signal);
+      } catch (error) {
+        this.dependencies.logger.warn(`could not index ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 

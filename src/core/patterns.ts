@@ -1,45 +1,21 @@
 // Generalizes the user's most recent change into a pattern that can be replayed elsewhere:
 // a rename, a member rename, an argument change, a token replacement in context, a line
 // inserted next to similar code, or a repeated line deleted. Pure functions over tokens; the
-// search for places to apply a pattern lives in propagationSites.ts.
+// search for places to apply a pattern lives in propagationSites.ts, the assembly of the
+// change itself in logicalEdit.ts.
 
 import { diffArrays } from 'diff';
 import { argumentKey, argumentText, callsByName, isDefinition, isKeyword, isName, SourceText, type CallSyntax, type Token } from './codeTokens';
-import type { Position, Range, RecordedEdit } from './types';
+import { splitLines, type EditView } from './logicalEdit';
 
-/** Consecutive edits closer than this in time, touching the same text, form one change. */
-export const MERGE_GAP_MS = 3000;
-export const MAX_MERGED_EDITS = 8;
 /** Larger edits are rewrites, not patterns. */
 export const MAX_EDIT_TOKENS = 600;
 export const MAX_PATTERN_LINES = 8;
 export const MAX_REPLACED_TOKENS = 8;
 const MAX_CHANGE_RUNS = 6;
 const MEMBER_ACCESS = new Set(['.', '?.']);
+const MEMBER_MODIFIERS = new Set(['static', 'public', 'private', 'protected', 'readonly', 'override', 'abstract']);
 const VALUE_KEYWORDS = new Set(['this', 'self', 'true', 'false', 'null', 'undefined', 'None', 'True', 'False', 'nil']);
-
-/** The newest change as one unit: keystrokes on the same span are merged back together. */
-export interface LogicalEdit {
-  readonly path: string;
-  /** Range in the document before the first merged edit. */
-  readonly range: Range;
-  readonly removedText: string;
-  readonly insertedText: string;
-  readonly timestampMs: number;
-  readonly newest: RecordedEdit;
-  readonly mergedCount: number;
-}
-
-/** The changed lines of a logical edit, before and after, plus where the new text lies now. */
-export interface EditView {
-  readonly before: SourceText;
-  readonly after: SourceText;
-  /** Document line of the first line of both views. */
-  readonly startLine: number;
-  /** Offsets in the current document of the inserted text. */
-  readonly insertedStart: number;
-  readonly insertedEnd: number;
-}
 
 export interface TokenContext {
   /** 'start' and 'end' stand for a line boundary, 'value' for any operand; else the token text. */
@@ -55,8 +31,12 @@ export interface NamePattern {
   readonly to: string;
   /** The last name typed, to tell a finished name from one still being typed. */
   readonly tail: Token;
-  /** The renamed name is a method or member being declared: `.from` uses follow it too. */
-  readonly methodDefinition: boolean;
+  /** The renamed name is a class member being declared: its `.from` uses follow, not free ones. */
+  readonly memberDeclaration: boolean;
+  /** For members, the token before the dot (`store` in `store.load`). */
+  readonly receiver: string | undefined;
+  /** How many times the edit itself made this rename: two identical ones mean a finished name. */
+  readonly occurrences: number;
 }
 
 export interface ArgumentPattern {
@@ -99,56 +79,12 @@ export type Pattern = NamePattern | ArgumentPattern | ReplacePattern | LinesPatt
 
 export type PatternKind = Pattern['kind'];
 
-/** Merges the newest edits that continue one another back into one change. */
-export function logicalEdit(history: readonly RecordedEdit[]): LogicalEdit | undefined {
-  const newest = history[history.length - 1];
-  if (!newest) return undefined;
-  let merged: LogicalEdit = { ...newest, newest, mergedCount: 1 };
-  for (let index = history.length - 2; index >= 0 && merged.mergedCount < MAX_MERGED_EDITS; index--) {
-    const previous = history[index]!;
-    if (previous.path !== merged.path || merged.timestampMs - previous.timestampMs > MERGE_GAP_MS) break;
-    const insertedEnd = positionAfter(previous.range.start, previous.insertedText);
-    if (compare(merged.range.start, previous.range.start) < 0 || compare(merged.range.end, insertedEnd) > 0) break;
-    const from = offsetWithin(previous.insertedText, previous.range.start, merged.range.start);
-    const to = offsetWithin(previous.insertedText, previous.range.start, merged.range.end);
-    if (from === undefined || to === undefined) break;
-    merged = {
-      ...merged,
-      range: previous.range,
-      removedText: previous.removedText,
-      insertedText: previous.insertedText.slice(0, from) + merged.insertedText + previous.insertedText.slice(to),
-      mergedCount: merged.mergedCount + 1,
-    };
-  }
-  return merged;
-}
-
-/** Rebuilds the edit's whole lines from the current document; undefined when they disagree. */
-export function editView(edit: LogicalEdit, document: SourceText): EditView | undefined {
-  const insertedStart = document.offsetAt(edit.range.start);
-  const insertedEnd = insertedStart + edit.insertedText.length;
-  if (document.positionAt(insertedStart).character !== edit.range.start.character) return undefined;
-  if (document.text.slice(insertedStart, insertedEnd) !== edit.insertedText) return undefined;
-  const lineStart = document.lineStart(edit.range.start.line);
-  const lineEnd = document.lineEnd(document.lineOf(insertedEnd));
-  const afterText = document.text.slice(lineStart, lineEnd);
-  const beforeText = document.text.slice(lineStart, insertedStart) + edit.removedText + document.text.slice(insertedEnd, lineEnd);
-  return viewOf(document.path, beforeText, afterText, edit.range.start.line, insertedStart, insertedEnd);
-}
-
-/** A view from an old edit's recorded hunk, for comparing patterns across the history. */
-export function hunkView(edit: RecordedEdit): EditView {
-  return viewOf(edit.path, edit.hunk.beforeText, edit.hunk.afterText, edit.hunk.startLine, -1, -1);
-}
-
-function viewOf(path: string, before: string, after: string, startLine: number, insertedStart: number, insertedEnd: number): EditView {
-  return { before: new SourceText(path, before), after: new SourceText(path, after), startLine, insertedStart, insertedEnd };
-}
-
 /** Every pattern the change fits, most specific first; [] for edits with no reusable shape. */
 export function derivePatterns(view: EditView): Pattern[] {
   const lines = lineChange(view);
   if (lines) return [lines];
+  // Commenting code in or out looks like deleting or inserting it to a lexer that drops comments.
+  if (commentMarkers(view.before) !== commentMarkers(view.after)) return [];
   const before = view.before.tokens;
   const after = view.after.tokens;
   if (before.length > MAX_EDIT_TOKENS || after.length > MAX_EDIT_TOKENS) return [];
@@ -164,6 +100,11 @@ export function derivePatterns(view: EditView): Pattern[] {
     if (replace) patterns.push(replace);
   }
   return patterns;
+}
+
+function commentMarkers(source: SourceText): number {
+  const pattern = source.language === 'python' ? /#/g : /\/\/|\/\*/g;
+  return source.text.match(pattern)?.length ?? 0;
 }
 
 /** Stable identity of a pattern, to recognise the same change made earlier in the history. */
@@ -258,22 +199,30 @@ function renamePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | un
     from,
     to,
     tail: view.after.tokens[last.afterFirst]!,
-    methodDefinition: isMethodDefinition(view.before, first.beforeFirst),
+    memberDeclaration: isMemberDeclaration(view.before, first.beforeFirst),
+    receiver: member ? view.before.tokens[first.beforeFirst - 2]?.text : undefined,
+    occurrences: runs.length,
   };
 }
 
-/** `name(` or `name:`/`name =` opening a class member, or a Python `def`: members are renamed too. */
-function isMethodDefinition(source: SourceText, index: number): boolean {
+/**
+ * The name is declared as a class member, so its `.name` uses are renamed with it: a method head
+ * `name(...) {`, a modified member `private name = 0`, a typed field `name: T;`, a Python method.
+ */
+export function isMemberDeclaration(source: SourceText, index: number): boolean {
   const tokens = source.tokens;
+  const name = tokens[index]!;
   const previous = tokens[index - 1];
   // An indented `def` is a method; a top-level one is a function whose `.name` uses are unrelated.
   if (previous?.text === 'def') return previous.start > source.lineStart(source.lineOf(previous.start));
-  if (previous && source.sameLine(previous.start, tokens[index]!.start) && !/^(?:static|async|get|set|public|private|protected|readonly|override|abstract)$/.test(previous.text)) {
-    return false;
-  }
-  const line = source.lineOf(tokens[index]!.start);
+  const sameLine = previous && source.sameLine(previous.start, name.start) ? previous : undefined;
+  if (sameLine && MEMBER_MODIFIERS.has(sameLine.text)) return true;
+  if (sameLine && !['async', 'get', 'set', '*'].includes(sameLine.text)) return false;
+  const line = source.lineOf(name.start);
   const lineTokens = tokens.filter((token) => source.lineOf(token.start) === line);
-  return tokens[index + 1]?.text === '(' && lineTokens[lineTokens.length - 1]?.text === '{';
+  const last = lineTokens[lineTokens.length - 1]?.text;
+  const next = tokens[index + 1]?.text;
+  return (next === '(' && last === '{') || (next === ':' && last === ';');
 }
 
 /** One call's argument list changed by one argument and nothing else on the lines changed. */
@@ -356,6 +305,8 @@ function replacePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | u
     // A pure insertion must name what it precedes (`await fetch`, `export function`), or it
     // would apply before every `;` or `)` in the file.
     if (!rightToken || right.category === 'end' || rightToken.kind !== 'identifier') return undefined;
+    // Inserting only operators (`!`, `-`) changes meaning too locally to guess where else it goes.
+    if (!inserted.some((token) => token.kind === 'identifier')) return undefined;
     const afterRight = view.after.tokens[first.afterEnd]!;
     insertedText = view.after.text.slice(inserted[0]!.start, afterRight.start);
   } else {
@@ -400,30 +351,3 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
-
-function compare(a: Position, b: Position): number {
-  return a.line - b.line || a.character - b.character;
-}
-
-/** Where the text ends when inserted at `start`. */
-export function positionAfter(start: Position, text: string): Position {
-  const lines = splitLines(text);
-  if (lines.length === 1) return { line: start.line, character: start.character + text.length };
-  return { line: start.line + lines.length - 1, character: lines[lines.length - 1]!.length };
-}
-
-/** Offset into `text` (inserted at `origin`) of a document position, if it lies inside it. */
-function offsetWithin(text: string, origin: Position, position: Position): number | undefined {
-  if (position.line === origin.line) return position.character >= origin.character ? position.character - origin.character : undefined;
-  let offset = 0;
-  for (let line = origin.line; line < position.line; line++) {
-    const newline = text.slice(offset).search(/\r\n|\r|\n/);
-    if (newline === -1) return undefined;
-    offset += newline + (text.startsWith('\r\n', offset + newline) ? 2 : 1);
-  }
-  const lineLength = splitLines(text.slice(offset))[0]!.length;
-  return position.character <= lineLength ? offset + position.character : undefined;
-}

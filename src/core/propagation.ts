@@ -2,11 +2,13 @@
 // patterns.ts), replayed at every other place it fits, in this file and in the files that use
 // the same names. One suggestion per pattern, its sites ordered nearest-after-the-cursor first.
 
-import { isKeyword, SourceText, type Token } from './codeTokens';
-import { derivePatterns, editView, hunkView, logicalEdit, patternKey, type EditView, type LogicalEdit, type Pattern } from './patterns';
+import { LRUCache } from 'lru-cache';
+import { DECLARATION_WORDS, isKeyword, SourceText, type Token } from './codeTokens';
+import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from './logicalEdit';
+import { derivePatterns, patternKey, type Pattern } from './patterns';
 import { argumentSites, deleteLineSites, insertLineSites, nameSites, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
 import { propagationConfidence, type PropagationFeatures } from './ranker';
-import type { Clock, WorkspaceIndex } from './ports';
+import type { Clock, LineSpan, WorkspaceIndex } from './ports';
 import type { Cursor, RecordedEdit, ScoredEdit, Suggestion } from './types';
 
 export const DEFAULT_MAX_SITES = 50;
@@ -18,13 +20,14 @@ export const DEFAULT_MAX_FILES = 20;
  */
 export const DEFAULT_TYPING_PAUSE_MS = 500;
 /** Files larger than this are not scanned: propagation must stay within the latency budget. */
-export const MAX_SCANNED_FILE_CHARS = 1_000_000;
+export const MAX_SCANNED_FILE_CHARS = 512 * 1024;
+/** Lexed documents kept between requests; an unchanged file is not lexed twice. */
+export const MAX_CACHED_DOCUMENTS = 32;
 export const MAX_PRIOR_EDITS_COMPARED = 12;
 export const MAX_INDEX_OCCURRENCES = 500;
 const MAX_PATTERNS_PER_EDIT = 3;
 /** Member names too common to follow across files: `.get` elsewhere is rarely the same `.get`. */
 const COMMON_MEMBER_NAMES = new Set(['get', 'set', 'add', 'has', 'map', 'push', 'pop', 'length', 'name', 'value', 'id', 'type', 'data', 'then', 'call', 'apply', 'bind', 'toString', 'log', 'run', 'init']);
-const DECLARATION_WORDS = new Set(['let', 'const', 'var', 'function', 'class', 'def', 'fn', 'func', 'type', 'interface', 'enum', 'struct', 'trait', 'mut']);
 
 export interface PropagationOptions {
   /** Current text of any workspace file; undefined when unknown. */
@@ -66,6 +69,7 @@ export class PropagationPredictor {
   private readonly maxFiles: number;
   private readonly clock: Clock | undefined;
   private readonly typingPauseMs: number;
+  private readonly lexed = new LRUCache<string, SourceText>({ max: MAX_CACHED_DOCUMENTS });
 
   constructor(options: PropagationOptions) {
     if (typeof options?.readText !== 'function') throw new TypeError('readText must be a function');
@@ -86,10 +90,7 @@ export class PropagationPredictor {
     if (!edit || signal.aborted) return [];
     const loaded = new Map<string, SourceText | undefined>();
     const load = (path: string): SourceText | undefined => {
-      if (!loaded.has(path)) {
-        const text = this.readText(path);
-        loaded.set(path, text === undefined || text.length > MAX_SCANNED_FILE_CHARS ? undefined : new SourceText(path, text));
-      }
+      if (!loaded.has(path)) loaded.set(path, this.lex(path));
       return loaded.get(path);
     };
     const document = load(edit.path);
@@ -100,12 +101,32 @@ export class PropagationPredictor {
     const suggestions: Suggestion[] = [];
     for (const pattern of derivePatterns(view).slice(0, MAX_PATTERNS_PER_EDIT)) {
       if (signal.aborted) return [];
-      const prior = priors.get(patternKey(pattern)) ?? 0;
+      // Renaming two uses in one go is the same as renaming one twice.
+      const repeated = pattern.kind === 'rename' || pattern.kind === 'member' ? pattern.occurrences - 1 : 0;
+      const prior = (priors.get(patternKey(pattern)) ?? 0) + repeated;
       const outcome = this.outcome(pattern, prior, proposal);
       const suggestion = outcome && this.suggestion(pattern, prior, outcome, proposal);
       if (suggestion) suggestions.push(suggestion);
     }
-    return suggestions.sort((a, b) => b.score - a.score);
+    // Two readings of one edit (a rename, an argument change) may propose the very same edits.
+    const seen = new Set<string>();
+    return suggestions
+      .sort((a, b) => b.score - a.score)
+      .filter((suggestion) => {
+        const key = hashEdits(suggestion.edits);
+        return !seen.has(key) && seen.add(key) !== undefined;
+      });
+  }
+
+  /** The file's current text, lexed; a cached copy when the text did not change. */
+  private lex(path: string): SourceText | undefined {
+    const text = this.readText(path);
+    if (text === undefined || text.length > MAX_SCANNED_FILE_CHARS) return undefined;
+    const cached = this.lexed.get(path);
+    if (cached?.text === text) return cached;
+    const source = new SourceText(path, text);
+    this.lexed.set(path, source);
+    return source;
   }
 
   private outcome(pattern: Pattern, prior: number, proposal: Proposal): Outcome | undefined {
@@ -114,15 +135,18 @@ export class PropagationPredictor {
     switch (pattern.kind) {
       case 'rename':
       case 'member': {
-        if (!this.looksComplete(pattern.tail, proposal)) return undefined;
+        if (pattern.occurrences < 2 && !this.looksComplete(pattern.tail, proposal)) return undefined;
         const oldDeclared = this.declared(pattern.from, proposal);
         // Both names declared: the user switched to another variable; that is not a rename.
         if (pattern.kind === 'rename' && oldDeclared && this.declared(pattern.to, proposal)) return undefined;
-        const includeMembers = pattern.kind === 'rename' && (pattern.methodDefinition || this.inClassBody(proposal));
-        const paths = [edit.path, ...this.relatedFiles(pattern.from, pattern.kind === 'member' || includeMembers, proposal)];
+        const includeMembers = pattern.kind === 'rename' && (pattern.memberDeclaration || this.inClassBody(proposal));
+        // The old name still declared elsewhere: only its uses in the edited function are ours.
+        const scope = pattern.kind === 'rename' && oldDeclared ? this.enclosingFunction(proposal) : undefined;
+        const paths = scope ? [edit.path] : [edit.path, ...this.relatedFiles(pattern.from, pattern.kind === 'member' || includeMembers, proposal)];
+        const inScope = (source: SourceText, site: Site): boolean => !scope || (source.lineOf(site.start) >= scope.startLine && source.lineOf(site.start) < scope.endLine);
         const arrow = pattern.kind === 'member' ? `\`.${pattern.from}\` → \`.${pattern.to}\`` : `\`${pattern.from}\` → \`${pattern.to}\``;
         return {
-          sites: this.collect(paths, (source) => nameSites(source, pattern, includeMembers), proposal),
+          sites: this.collect(paths, (source) => nameSites(source, pattern, includeMembers).filter((site) => inScope(source, site)), proposal),
           description: `rename ${arrow}`,
           targetKnown: this.known(pattern.to, proposal),
           oldNameOrphaned: pattern.kind === 'rename' && !oldDeclared,
@@ -253,6 +277,11 @@ export class PropagationPredictor {
     const outside = (offset: number): boolean => offset < view.insertedStart || offset >= view.insertedEnd;
     if (tokens.some((token, index) => token.text === name && outside(token.start) && DECLARATION_WORDS.has(tokens[index - 1]?.text ?? ''))) return true;
     return (this.index?.definitions(name) ?? []).some((definition) => definition.path !== edit.path || outside(document.offsetAt(definition.position)));
+  }
+
+  private enclosingFunction(proposal: Proposal): LineSpan | undefined {
+    const scope = this.index?.enclosingScope(proposal.edit.path, proposal.edit.range.start);
+    return scope && (scope.kind === 'function' || scope.kind === 'method') ? scope : undefined;
   }
 
   private inClassBody(proposal: Proposal): boolean {

@@ -1,8 +1,8 @@
 // Where a pattern applies in one document: each finder scans the document's current tokens
 // (never an index's possibly stale positions) and returns replacement sites as offsets.
 
-import { argumentKey, argumentText, isDefinition, isKeyword, isName, parseCall, tokenize, type CallSyntax, type SourceText, type Token } from './codeTokens';
-import { contextOf, type ArgumentPattern, type LinesPattern, type NamePattern, type ReplacePattern } from './patterns';
+import { argumentKey, argumentText, DECLARATION_WORDS, isDefinition, isKeyword, isName, parseCall, tokenize, type CallSyntax, type SourceText, type Token } from './codeTokens';
+import { contextOf, isMemberDeclaration, lineShape, type ArgumentPattern, type LinesPattern, type NamePattern, type ReplacePattern } from './patterns';
 
 /** Replace `[start, end)` of the document by `text`; `strength` is the context match in [0, 1]. */
 export interface Site {
@@ -13,21 +13,27 @@ export interface Site {
 }
 
 const MEMBER_ACCESS = new Set(['.', '?.']);
+const DELETABLE_STATEMENTS = new Set(['import', 'from', 'use', 'debugger', 'print']);
 
 function isMemberAccess(tokens: readonly Token[], index: number): boolean {
   return MEMBER_ACCESS.has(tokens[index - 1]?.text ?? '');
 }
 
-/** Whole-name occurrences of the old name outside strings and comments. */
-export function nameSites(source: SourceText, pattern: NamePattern, includeMembers: boolean): Site[] {
+/**
+ * Whole-name occurrences of the old name outside strings and comments: free uses for a variable
+ * or function, `.name` uses (and other member declarations) for a class member.
+ */
+export function nameSites(source: SourceText, pattern: NamePattern, members: boolean): Site[] {
   const tokens = source.tokens;
   const sites: Site[] = [];
   tokens.forEach((token, index) => {
     if (token.kind !== 'identifier' || token.text !== pattern.from) return;
-    const member = isMemberAccess(tokens, index);
-    if (pattern.kind === 'member' ? member : !member || includeMembers) {
-      sites.push({ start: token.start, end: token.end, text: pattern.to, strength: 1 });
-    }
+    const access = isMemberAccess(tokens, index);
+    const matches = pattern.kind === 'member' ? access : members ? access || isMemberDeclaration(source, index) : !access;
+    if (!matches) return;
+    // `a.size` for `a.length` says little about `b.length`: another receiver matches weakly.
+    const strength = pattern.kind === 'member' && tokens[index - 2]?.text !== pattern.receiver ? 0.5 : 1;
+    sites.push({ start: token.start, end: token.end, text: pattern.to, strength });
   });
   return sites;
 }
@@ -74,7 +80,8 @@ export function argumentSites(source: SourceText, pattern: ArgumentPattern, text
     // A removed parameter's declaration text never matches what callers pass; any argument goes.
     if (pattern.kind === 'argument' && argumentKey(tokens, args[index]!) !== pattern.oldKey) continue;
     if (pattern.action === 'change') {
-      sites.push({ start: startOf(index), end: endOf(index), text, strength: 1 });
+      // Passing something else is a weaker signal than adding or removing an argument.
+      sites.push({ start: startOf(index), end: endOf(index), text, strength: 0.75 });
     } else if (arity === 1) {
       sites.push({ start: tokens[call.openIndex]!.end, end: tokens[call.closeIndex]!.start, text: '', strength: 1 });
     } else if (index < arity - 1) {
@@ -125,23 +132,33 @@ export function replaceSites(source: SourceText, pattern: ReplacePattern): Site[
 /**
  * After (or before) every line shaped like the one next to the inserted lines, the inserted lines
  * with that line's names substituted: `this.b = b;` gets `this.log('b');` when `this.a = a;` got
- * `this.log('a');`. Lines whose names do not map one-to-one are skipped as ambiguous.
+ * `this.log('a');`. Lines whose names do not map one-to-one are skipped as ambiguous, and so are
+ * copies that would declare the same name twice. Similar lines in the anchor's own block are
+ * strong sites; when there are none, similar lines elsewhere are weak ones.
  */
 export function insertLineSites(source: SourceText, pattern: LinesPattern): Site[] {
   const inserted = pattern.lines;
   const insertedTokens = inserted.map((line) => tokenize(line, source.language));
-  const insertedNames = new Set(insertedTokens.flat().filter(isName).map((token) => token.text));
+  // Names quoted in the inserted lines count too: `this.log('a')` refers to `a`.
+  const insertedNames = new Set(insertedTokens.flat().flatMap((token) => (token.kind === 'string' ? token.text.match(/[A-Za-z_$][\w$]*/g) ?? [] : isName(token) ? [token.text] : [])));
+  const declaredNames = insertedTokens.flatMap((tokens) => tokens.filter((token, index) => isName(token) && DECLARATION_WORDS.has(tokens[index - 1]?.text ?? '')).map((token) => token.text));
+  const insertedShapes = new Set(inserted.map(lineShape));
   for (const anchorLine of [pattern.docLine - 1, pattern.docLine + inserted.length]) {
     if (anchorLine < 0 || anchorLine >= source.lineCount) continue;
     const anchor = lineTokens(source, anchorLine);
-    if (anchor.length < 2 || !anchor.some((token) => isName(token) && insertedNames.has(token.text))) continue;
+    const anchorText = source.lineText(anchorLine).trim();
+    // A duplicated line is about to be edited; copying it next to every similar line is noise.
+    if (anchor.length < 2 || inserted.some((line) => line.trim() === anchorText)) continue;
+    if (!anchor.some((token) => isName(token) && insertedNames.has(token.text))) continue;
     const above = anchorLine < pattern.docLine;
     const anchorIndent = indentation(source.lineText(anchorLine));
-    const sites: Site[] = [];
+    const siblings = blockOf(source, anchorLine, anchor, pattern, insertedShapes);
+    const strong: Site[] = [];
+    const weak: Site[] = [];
     for (let line = 0; line < source.lineCount; line++) {
       if (line === anchorLine || (line >= pattern.docLine && line < pattern.docLine + inserted.length)) continue;
       const mapping = tokenMapping(anchor, lineTokens(source, line));
-      if (!mapping) continue;
+      if (!mapping || declaredNames.some((name) => (mapping.get(name) ?? name) === name)) continue;
       const indent = indentation(source.lineText(line));
       const lines = inserted.map((text, row) => reindent(substitute(text, insertedTokens[row]!, mapping), anchorIndent, indent));
       if (lines.every((text, row) => text === inserted[row])) continue;
@@ -152,17 +169,37 @@ export function insertLineSites(source: SourceText, pattern: LinesPattern): Site
       if (neighbours.every((text, row) => text === lines[row]!.trim())) continue;
       const offset = above ? source.lineEnd(line) : source.lineStart(line);
       const text = above ? source.eol + lines.join(source.eol) : lines.join(source.eol) + source.eol;
-      sites.push({ start: offset, end: offset, text, strength: 1 });
+      (siblings.has(line) ? strong : weak).push({ start: offset, end: offset, text, strength: siblings.has(line) ? 1 : 0.5 });
     }
-    if (sites.length > 0) return sites;
+    if (strong.length > 0 || weak.length > 0) return strong.length > 0 ? strong : weak;
   }
   return [];
+}
+
+/** The anchor's block: adjacent lines shaped like it, stepping over analogs already inserted. */
+function blockOf(source: SourceText, anchorLine: number, anchor: readonly Token[], pattern: LinesPattern, insertedShapes: ReadonlySet<string>): Set<number> {
+  const block = new Set<number>();
+  const anchorShape = lineShape(source.lineText(anchorLine));
+  for (const step of [-1, 1]) {
+    for (let line = anchorLine + step; line >= 0 && line < source.lineCount; line += step) {
+      if (line >= pattern.docLine && line < pattern.docLine + pattern.lines.length) continue;
+      const text = source.lineText(line);
+      if (tokenMapping(anchor, lineTokens(source, line)) || lineShape(text) === anchorShape) block.add(line);
+      else if (!insertedShapes.has(lineShape(text))) break;
+    }
+  }
+  return block;
 }
 
 /** Other copies of the deleted lines; for one deleted call statement, calls of the same callee. */
 export function deleteLineSites(source: SourceText, pattern: LinesPattern): Site[] {
   const deleted = pattern.lines.map((line) => line.trim());
-  const head = deleted.length === 1 ? callStatementHead(tokenize(deleted[0]!, source.language)) : undefined;
+  const firstTokens = tokenize(deleted[0]!, source.language);
+  const head = deleted.length === 1 ? callStatementHead(firstTokens) : undefined;
+  // One deleted line says little unless it is a call, an import or a debugger statement: a
+  // deleted `}` or `return x;` has identical twins everywhere that must stay.
+  const telling = firstTokens.some((token, index) => isName(token) && firstTokens[index + 1]?.text === '(') || DELETABLE_STATEMENTS.has(firstTokens[0]?.text ?? '');
+  if (deleted.length === 1 && !telling) return [];
   const sites: Site[] = [];
   for (let line = 0; line + deleted.length <= source.lineCount; line++) {
     let strength = deleted.every((text, row) => source.lineText(line + row).trim() === text) ? 1 : 0;

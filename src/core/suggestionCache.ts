@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { rebaseEdit, transformPosition } from './edits';
 import type { Clock } from './ports';
-import { advancePosition, getText, isSamePosition, sliceLines } from './text';
+import { LineIndex, advancePosition, isSamePosition } from './text';
 import type { ChangeEvent, Cursor, Position, ScoredEdit, Suggestion } from './types';
 
 export const DEFAULT_MAX_CACHED_SUGGESTIONS = 64;
@@ -79,9 +79,10 @@ export class SuggestionCache {
 
   /** Remembers a suggestion shown at `cursor` in a document whose text is `documentText`. */
   store(cursor: Cursor, documentText: string, suggestion: Suggestion): void {
+    const index = new LineIndex(documentText);
     const edits: CachedEdit[] = [];
     for (const edit of suggestion.edits) {
-      const expectedText = edit.path === cursor.path ? getText(documentText, edit.range) : undefined;
+      const expectedText = edit.path === cursor.path ? index.getText(edit.range) : undefined;
       if (expectedText === edit.text) continue;
       edits.push({ edit, consumed: '', expectedText });
     }
@@ -91,7 +92,7 @@ export class SuggestionCache {
       suggestion,
       edits,
       anchor: cursor,
-      windowHash: windowHash(documentText, cursor.position),
+      windowHash: windowHash(index, cursor.position),
       sequence: this.sequence++,
     };
     this.cache.set(suggestion.id, entry);
@@ -120,10 +121,12 @@ export class SuggestionCache {
       if (entry) candidates.push([id, entry]);
     }
     candidates.sort((a, b) => b[1].sequence - a[1].sequence);
+    // One index serves the window hash and every range check: each scans from the top otherwise.
+    const index = new LineIndex(documentText);
     let hash: string | undefined;
     for (const [id, entry] of candidates) {
-      hash ??= windowHash(documentText, cursor.position);
-      const pending = this.validate(entry, hash, documentText);
+      hash ??= windowHash(index, cursor.position);
+      const pending = this.validate(entry, hash, index);
       if (!pending) {
         this.cache.delete(id);
         continue;
@@ -173,7 +176,7 @@ export class SuggestionCache {
   }
 
   /** The edits still worth showing, or undefined when the entry is stale or used up. */
-  private validate(entry: Entry, hash: string, documentText: string): CachedEdit[] | undefined {
+  private validate(entry: Entry, hash: string, index: LineIndex): CachedEdit[] | undefined {
     const path = entry.anchor.path;
     if (entry.windowHash !== undefined && entry.windowHash !== hash) return undefined;
     if (entry.windowHash === undefined) {
@@ -181,12 +184,12 @@ export class SuggestionCache {
       // mismatch means it missed one.
       for (const cached of entry.edits) {
         if (cached.edit.path !== path || cached.expectedText === undefined || cached.consumed !== '') continue;
-        if (getText(documentText, cached.edit.range) !== cached.expectedText) return undefined;
+        if (index.getText(cached.edit.range) !== cached.expectedText) return undefined;
       }
       entry.windowHash = hash;
     }
     const pending = entry.edits.filter(
-      (cached) => cached.edit.path !== path || getText(documentText, cached.edit.range) !== cached.edit.text,
+      (cached) => cached.edit.path !== path || index.getText(cached.edit.range) !== cached.edit.text,
     );
     return pending.length > 0 ? pending : undefined;
   }
@@ -259,8 +262,10 @@ function anchorKey(cursor: Cursor): string {
   return `${cursor.path}\u0000${cursor.position.line}:${cursor.position.character}`;
 }
 
-function windowHash(text: string, position: Position): string {
-  return fnv1a(sliceLines(text, position.line - WINDOW_LINES_ABOVE, position.line));
+function windowHash(index: LineIndex, position: Position): string {
+  const start = index.offsetAt({ line: Math.max(0, position.line - WINDOW_LINES_ABOVE), character: 0 });
+  const end = index.offsetAt({ line: position.line, character: Number.MAX_SAFE_INTEGER });
+  return fnv1a(index.text.slice(start, Math.max(start, end)));
 }
 
 /** 32-bit FNV-1a over UTF-16 code units: a fast guard; a collision matters only after a missed change. */

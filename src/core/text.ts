@@ -31,46 +31,51 @@ export interface TextLine {
 }
 
 /**
- * Line starts of one text, computed once, so repeated offset/position queries cost a binary
- * search instead of a scan. Build one per document version; it does not observe changes.
+ * Line starts of one text, found on demand and remembered, so repeated offset/position queries
+ * cost a binary search instead of a scan, and a query near the top of a large document scans only
+ * that far. Build one per document version; it does not observe changes.
  */
 export class LineIndex {
   readonly text: string;
-  /** lineStarts[i] is the offset of line i; the array always holds at least one entry. */
-  private readonly lineStarts: number[];
+  /** lineStarts[i] is the offset of line i; grows as queries need later lines. */
+  private readonly lineStarts: number[] = [0];
+  private readonly scanner: LineBreakScanner;
+  /** True once every line start is known. */
+  private complete = false;
 
   constructor(text: string) {
     this.text = text;
-    this.lineStarts = computeLineStarts(text);
+    this.scanner = new LineBreakScanner(text);
   }
 
   get lineCount(): number {
+    this.scanAll();
     return this.lineStarts.length;
   }
 
   /** The end of the document, where an append would go. */
   get end(): Position {
-    const lastLine = this.lineStarts.length - 1;
+    const lastLine = this.lineCount - 1;
     return { line: lastLine, character: this.lineLength(lastLine) };
   }
 
   lineStart(line: number): number {
-    return this.lineStarts[clampLine(line, this.lineStarts.length)] as number;
+    return this.lineStarts[this.clampLine(line)] as number;
   }
 
   /** Length of a line in UTF-16 code units, without its line break. */
   lineLength(line: number): number {
-    const index = clampLine(line, this.lineStarts.length);
+    const index = this.clampLine(line);
     return this.contentEnd(index) - (this.lineStarts[index] as number);
   }
 
   /** The line, or undefined when `line` is not a line of this text (VS Code would throw). */
   lineAt(line: number): TextLine | undefined {
-    if (!Number.isInteger(line) || line < 0 || line >= this.lineStarts.length) return undefined;
+    if (!Number.isInteger(line) || line < 0 || !this.hasLine(line)) return undefined;
     const startOffset = this.lineStarts[line] as number;
     const endOffset = this.contentEnd(line);
-    const nextStart = line + 1 < this.lineStarts.length ? (this.lineStarts[line + 1] as number) : endOffset;
-    const isLast = line + 1 >= this.lineStarts.length;
+    const isLast = !this.hasLine(line + 1);
+    const nextStart = isLast ? endOffset : (this.lineStarts[line + 1] as number);
     return {
       lineNumber: line,
       text: this.text.slice(startOffset, endOffset),
@@ -89,7 +94,7 @@ export class LineIndex {
   validatePosition(position: Position): Position {
     const line = Math.floor(position.line);
     if (!(line >= 0)) return { line: 0, character: 0 };
-    if (line >= this.lineStarts.length) return this.end;
+    if (!this.hasLine(line)) return this.end;
     const character = Math.floor(position.character);
     if (!(character >= 0)) return { line, character: 0 };
     return { line, character: Math.min(character, this.lineLength(line)) };
@@ -110,6 +115,7 @@ export class LineIndex {
   /** The position of an offset; an offset inside a line break maps to the end of that line. */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(Math.floor(offset) || 0, this.text.length));
+    while (!this.complete && (this.lineStarts[this.lineStarts.length - 1] as number) <= clamped) this.scanLine();
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -127,9 +133,20 @@ export class LineIndex {
     return this.text.slice(this.offsetAt(valid.start), this.offsetAt(valid.end));
   }
 
+  /** Whether `line` exists, scanning just far enough to know. */
+  private hasLine(line: number): boolean {
+    while (this.lineStarts.length <= line && !this.complete) this.scanLine();
+    return line < this.lineStarts.length;
+  }
+
+  private clampLine(line: number): number {
+    const wanted = Math.max(0, Math.floor(line) || 0);
+    return this.hasLine(wanted) ? wanted : this.lineStarts.length - 1;
+  }
+
   /** Offset just past the last character of a line, before its line break. */
   private contentEnd(line: number): number {
-    if (line + 1 >= this.lineStarts.length) return this.text.length;
+    if (!this.hasLine(line + 1)) return this.text.length;
     const nextStart = this.lineStarts[line + 1] as number;
     const crlf =
       nextStart >= 2 &&
@@ -137,25 +154,20 @@ export class LineIndex {
       this.text.charCodeAt(nextStart - 2) === CARRIAGE_RETURN;
     return nextStart - (crlf ? 2 : 1);
   }
+
+  private scanLine(): void {
+    const next = this.scanner.nextLineStart(this.lineStarts[this.lineStarts.length - 1] as number);
+    if (next === undefined) this.complete = true;
+    else this.lineStarts.push(next);
+  }
+
+  private scanAll(): void {
+    while (!this.complete) this.scanLine();
+  }
 }
 
-/**
- * Like LineIndex.offsetAt, but scans only the lines before the position: the cheap choice for a
- * single query near the top of a large document.
- */
 export function offsetAt(text: string, position: Position): number {
-  const targetLine = Math.floor(position.line);
-  if (!(targetLine >= 0)) return 0;
-  const scanner = new LineBreakScanner(text);
-  let lineStart = 0;
-  for (let line = 0; line < targetLine; line++) {
-    const next = scanner.nextLineStart(lineStart);
-    if (next === undefined) return text.length;
-    lineStart = next;
-  }
-  const character = Math.floor(position.character);
-  if (!(character >= 0)) return lineStart;
-  return lineStart + Math.min(character, scanner.contentEnd(lineStart) - lineStart);
+  return new LineIndex(text).offsetAt(position);
 }
 
 export function positionAt(text: string, offset: number): Position {
@@ -166,11 +178,9 @@ export function lineAt(text: string, line: number): TextLine | undefined {
   return new LineIndex(text).lineAt(line);
 }
 
-/** The text of a range, clamped and ordered like LineIndex.getText; scans only up to the range. */
+/** The text of a range, clamped and ordered; scans only up to the range. */
 export function getText(text: string, range: Range): string {
-  const start = offsetAt(text, range.start);
-  const end = offsetAt(text, range.end);
-  return start <= end ? text.slice(start, end) : text.slice(end, start);
+  return new LineIndex(text).getText(range);
 }
 
 /**
@@ -178,8 +188,9 @@ export function getText(text: string, range: Range): string {
  * breaks, found by scanning only up to `lastLine`.
  */
 export function sliceLines(text: string, firstLine: number, lastLine: number): string {
-  const start = offsetAt(text, { line: Math.max(0, firstLine), character: 0 });
-  const end = offsetAt(text, { line: lastLine, character: Number.MAX_SAFE_INTEGER });
+  const index = new LineIndex(text);
+  const start = index.offsetAt({ line: Math.max(0, firstLine), character: 0 });
+  const end = index.offsetAt({ line: lastLine, character: Number.MAX_SAFE_INTEGER });
   return start <= end ? text.slice(start, end) : '';
 }
 
@@ -287,24 +298,6 @@ class LineBreakScanner {
     if (this.nextCarriageReturn === -1) return this.nextLineFeed;
     return Math.min(this.nextLineFeed, this.nextCarriageReturn);
   }
-}
-
-function clampLine(line: number, count: number): number {
-  return Math.max(0, Math.min(Math.floor(line) || 0, count - 1));
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === CARRIAGE_RETURN) {
-      if (text.charCodeAt(index + 1) === LINE_FEED) index++;
-      starts.push(index + 1);
-    } else if (code === LINE_FEED) {
-      starts.push(index + 1);
-    }
-  }
-  return starts;
 }
 
 function countLineBreakKinds(text: string): { crlf: number; lf: number; cr: number } {

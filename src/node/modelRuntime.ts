@@ -54,6 +54,7 @@ export class OnnxNextEditModel implements NextEditModel {
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingRequest>();
   private hangTimer: ReturnType<typeof setTimeout> | undefined;
+  private detachWorker: () => void = ignore;
 
   constructor(options: OnnxNextEditModelOptions) {
     if (typeof options.manifestPath !== 'string' || options.manifestPath === '') {
@@ -121,26 +122,37 @@ export class OnnxNextEditModel implements NextEditModel {
     const worker = new Worker(this.workerPath);
     const ready = new Promise<boolean>((resolve) => {
       const loadTimer = setTimeout(() => fail(`loading took longer than ${this.loadTimeoutMs} ms`), this.loadTimeoutMs);
-      const fail = (reason: string): void => {
+      // Only our own listeners come off: Worker keeps internal ones that start its message port.
+      const detach = (): void => {
         clearTimeout(loadTimer);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        worker.off('message', onMessage);
+      };
+      const fail = (reason: string): void => {
+        detach();
         if (this.state.kind !== 'loading' || this.state.worker !== worker) return resolve(false);
         this.state = { kind: 'disabled' };
+        worker.on('error', ignore);
         void worker.terminate();
         this.logger.warn(`Ripple: the next-edit model is disabled (${reason}); only symbolic suggestions will be offered.`);
         resolve(false);
       };
-      worker.once('error', (error) => fail(`worker failed: ${error.message}`));
-      worker.once('exit', (code) => fail(`worker exited with code ${code}`));
-      worker.once('message', (reply: WorkerReply) => {
+      const onError = (error: Error): void => fail(`worker failed: ${error.message}`);
+      const onExit = (code: number): void => fail(`worker exited with code ${code}`);
+      const onMessage = (reply: WorkerReply): void => {
         if (reply.type === 'loadFailed') return fail(reply.reason);
         if (reply.type !== 'loaded') return fail(`unexpected first message ${reply.type}`);
-        clearTimeout(loadTimer);
-        worker.removeAllListeners();
+        detach();
+        if (this.state.kind !== 'loading' || this.state.worker !== worker) return resolve(false);
         this.attach(worker);
         this.state = { kind: 'ready', worker };
         this.logger.info(`Ripple: next-edit model loaded in ${Math.round(reply.loadMs)} ms.`);
         resolve(true);
-      });
+      };
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.on('message', onMessage);
     });
     this.state = { kind: 'loading', worker, ready };
     this.post(worker, { type: 'load', manifestPath: this.manifestPath, cancelBuffer: this.cancelled.buffer as SharedArrayBuffer });
@@ -148,14 +160,24 @@ export class OnnxNextEditModel implements NextEditModel {
   }
 
   private attach(worker: Worker): void {
-    worker.on('message', (reply: WorkerReply) => this.receive(reply));
     const crashed = (reason: string): void => {
       if (this.state.kind !== 'ready' || this.state.worker !== worker) return;
       this.logger.warn(`Ripple: the model worker stopped (${reason}); it restarts on the next request.`);
       this.restart();
     };
-    worker.on('error', (error) => crashed(error.message));
-    worker.on('exit', (code) => crashed(`exit code ${code}`));
+    const onMessage = (reply: WorkerReply): void => this.receive(reply);
+    const onError = (error: Error): void => crashed(error.message);
+    const onExit = (code: number): void => crashed(`exit code ${code}`);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    this.detachWorker = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // A late 'error' with no listener would throw in the host.
+      worker.on('error', ignore);
+    };
   }
 
   private receive(reply: WorkerReply): void {
@@ -198,7 +220,9 @@ export class OnnxNextEditModel implements NextEditModel {
     this.pending.clear();
     for (const request of requests) request.finish();
     if (state.kind === 'ready' || state.kind === 'loading') {
-      state.worker.removeAllListeners();
+      this.detachWorker();
+      this.detachWorker = ignore;
+      state.worker.on('error', ignore);
       void state.worker.terminate();
     }
   }
@@ -207,6 +231,8 @@ export class OnnxNextEditModel implements NextEditModel {
     worker.postMessage(request);
   }
 }
+
+function ignore(): void {}
 
 function clampScore(score: number): number {
   return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;

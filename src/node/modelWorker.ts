@@ -120,10 +120,10 @@ export async function loadModel(manifestPath: string): Promise<LoadedModel | str
 
 /**
  * Runs `ids` (at absolute positions cache.length..) through the model, appends their keys and
- * values to the cache, and returns the logits of the last position.
+ * values to the cache, and returns the logits of every new position ([ids.length * vocab]).
  */
 export async function forward(model: LoadedModel, ids: readonly number[]): Promise<Float32Array> {
-  const { ort, session, cache, manifest } = model;
+  const { ort, session, cache } = model;
   const start = cache.length;
   const past = cache.packed();
   const feeds: Record<string, OrtTensor> = {
@@ -134,8 +134,11 @@ export async function forward(model: LoadedModel, ids: readonly number[]): Promi
   };
   const outputs = await session.run(feeds);
   cache.append(outputs.present_keys!.data as Float32Array, outputs.present_values!.data as Float32Array, ids.length);
-  const logits = outputs.logits!.data as Float32Array;
-  return logits.subarray((ids.length - 1) * manifest.vocabSize, ids.length * manifest.vocabSize);
+  return outputs.logits!.data as Float32Array;
+}
+
+function lastRow(logits: Float32Array, vocabSize: number): Float32Array {
+  return logits.subarray(logits.length - vocabSize);
 }
 
 /** Greedy constrained choice: the best allowed id and its log-probability under the full softmax. */
@@ -148,7 +151,8 @@ export function pickToken(logits: Float32Array, state: TargetState): { id: numbe
     if (logit > bestLogit) [bestId, bestLogit] = [id, logit];
   }
   if (allowed.textTokens) {
-    for (let id = state.vocabulary.slots.length > 0 ? firstTextId(state) : 0; id < logits.length; id++) {
+    // Text ids follow every special token, and the slot tokens are the last specials.
+    for (let id = Math.max(...state.vocabulary.slots) + 1; id < logits.length; id++) {
       const logit = logits[id]!;
       if (logit > bestLogit && !state.lineBreakingIds.has(id)) [bestId, bestLogit] = [id, logit];
     }
@@ -161,9 +165,85 @@ export function pickToken(logits: Float32Array, state: TargetState): { id: numbe
   return { id: bestId, logProbability: bestLogit - max - Math.log(sum) };
 }
 
-function firstTextId(state: TargetState): number {
-  // Text ids follow every special token; the last slot token is the last special.
-  return Math.max(...state.vocabulary.slots) + 1;
+/**
+ * Draft tokens by prompt lookup: where the last `ngram` generated tokens (plus the one just
+ * chosen) occur in the prompt, guess that what followed there follows again. Edits mostly
+ * copy the window's own lines, so a guessed run is often accepted whole.
+ */
+export function lookupDraft(prompt: readonly number[], generated: readonly number[], maxDraftTokens: number): number[] {
+  if (maxDraftTokens <= 0) return [];
+  for (let ngram = Math.min(MAX_LOOKUP_NGRAM, generated.length); ngram >= 1; ngram--) {
+    const tail = generated.slice(generated.length - ngram);
+    // The latest occurrence is the most relevant: the window sits at the end of the prompt.
+    for (let start = prompt.length - ngram; start >= 0; start--) {
+      let matches = true;
+      for (let offset = 0; offset < ngram && matches; offset++) matches = prompt[start + offset] === tail[offset];
+      if (matches && start + ngram < prompt.length) return prompt.slice(start + ngram, start + ngram + maxDraftTokens);
+    }
+  }
+  return [];
+}
+
+export const MAX_LOOKUP_NGRAM = 3;
+export const MAX_DRAFT_TOKENS = 8;
+
+export interface Generation {
+  readonly ids: readonly number[];
+  readonly logProbabilitySum: number;
+  readonly state: TargetState;
+  readonly forwardPasses: number;
+}
+
+/**
+ * Greedy constrained decoding from the prompt's last logits. With `speculate`, each pass also
+ * verifies a prompt-lookup draft; the output is identical to plain greedy decoding, only the
+ * number of passes changes. Returns undefined when stopped early.
+ */
+export async function generateTarget(
+  model: LoadedModel,
+  promptIds: readonly number[],
+  firstLogits: Float32Array,
+  initialState: TargetState,
+  limit: number,
+  shouldStop: StopCheck,
+  speculate: boolean,
+): Promise<Generation | undefined> {
+  const vocabSize = model.manifest.vocabSize;
+  let state = initialState;
+  let rows = [firstLogits];
+  const generated: number[] = [];
+  let logProbabilitySum = 0;
+  let forwardPasses = 0;
+  // The prefill's last row behaves like a pass that verified no draft.
+  let pendingDraft: readonly number[] = [];
+  let baseLength = model.cache.length - 1;
+  for (;;) {
+    // Walk the verified rows: row i scores the token after generated[..i]; a draft token that
+    // disagrees with the greedy choice ends the walk (its row and the rest are discarded).
+    let accepted = 0;
+    let finished = false;
+    for (const row of rows) {
+      const choice = pickToken(row, state);
+      if (!choice) return undefined;
+      generated.push(choice.id);
+      logProbabilitySum += choice.logProbability;
+      state = advanceTarget(state, choice.id);
+      accepted++;
+      finished = state.phase === 'done' || state.phase === 'invalid' || state.phase === 'after_no_change' || generated.length >= limit;
+      if (finished || rows.length === 1 || choice.id !== pendingDraft[accepted - 1]) break;
+    }
+    // Positions past the accepted prefix hold rejected draft tokens.
+    model.cache.truncate(baseLength + accepted);
+    if (finished) return { ids: generated, logProbabilitySum, state, forwardPasses };
+    if (shouldStop()) return undefined;
+    const last = generated[generated.length - 1]!;
+    const draft = speculate ? lookupDraft(promptIds, generated, Math.max(0, Math.min(MAX_DRAFT_TOKENS, limit - generated.length - 1))) : [];
+    pendingDraft = draft;
+    baseLength = model.cache.length;
+    const logits = await forward(model, [last, ...draft]);
+    forwardPasses++;
+    rows = Array.from({ length: draft.length + 1 }, (_, index) => logits.subarray(index * vocabSize, (index + 1) * vocabSize));
+  }
 }
 
 /** Prefills one window's prompt (reusing the longest cached prefix) and decodes its target. */
@@ -174,6 +254,7 @@ export async function decodeWindow(
   maxNewTokens: number,
   shouldStop: StopCheck,
   counters: { forwardPasses: number; reusedPositions: number },
+  speculate = true,
 ): Promise<DecodeResult | undefined> {
   const window = input.windows[windowIndex]!;
   const prompt = serializePrompt({ history: input.history, snippets: input.snippets, window }, model.tokenizer);
@@ -191,28 +272,20 @@ export async function decodeWindow(
     counters.forwardPasses++;
     done += chunk.length;
   }
+  if (!logits) return undefined;
   prefixes.remember(ids, cache);
-  let state = initialTargetState(model.tokenizer, window.lines.length, { lockedSlots: prompt.truncatedSlots });
-  const generated: number[] = [];
-  let logProbabilitySum = 0;
-  while (logits && generated.length < limit) {
-    const choice = pickToken(logits, state);
-    if (!choice) return undefined;
-    generated.push(choice.id);
-    logProbabilitySum += choice.logProbability;
-    state = advanceTarget(state, choice.id);
-    if (state.phase === 'done' || state.phase === 'invalid') break;
-    // No need to spend a pass on the forced <|eos|> after <|no_change|>.
-    if (state.phase === 'after_no_change') return { newLines: null, score: Math.exp(choice.logProbability) };
-    if (shouldStop()) return undefined;
-    logits = await forward(model, [choice.id]);
-    counters.forwardPasses++;
-  }
+  const options = { lockedSlots: prompt.truncatedSlots };
+  const initial = initialTargetState(model.tokenizer, window.lines.length, options);
+  const generation = await generateTarget(model, ids, lastRow(logits, model.manifest.vocabSize), initial, limit, shouldStop, speculate);
+  if (!generation) return undefined;
+  counters.forwardPasses += generation.forwardPasses;
+  const { ids: generated, state } = generation;
+  // <|no_change|> decides the answer; the forced <|eos|> after it is not worth a pass.
+  if (state.phase === 'after_no_change') return { newLines: null, score: Math.exp(generation.logProbabilitySum) };
   if (state.phase !== 'done') return undefined;
-  const parsed = parseTarget(generated, window, model.tokenizer, { lockedSlots: prompt.truncatedSlots });
-  const score = Math.exp(logProbabilitySum / generated.length);
+  const parsed = parseTarget(generated, window, model.tokenizer, options);
   if (parsed.kind === 'invalid') return undefined;
-  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score };
+  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: Math.exp(generation.logProbabilitySum / generated.length) };
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -245,7 +318,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       performance.now() >= deadlineMs || (cancelled !== undefined && Atomics.load(cancelled, 0) >= request.requestId);
     if (model) {
       for (let windowIndex = 0; windowIndex < request.input.windows.length && !shouldStop(); windowIndex++) {
-        const result = await decodeWindow(model, request.input, windowIndex, request.maxNewTokens, shouldStop, counters).catch((e) => { console.error("DBG", e); return undefined; });
+        const result = await decodeWindow(model, request.input, windowIndex, request.maxNewTokens, shouldStop, counters).catch(() => undefined);
         if (result) reply({ type: 'window', requestId: request.requestId, windowIndex, ...result });
       }
     }

@@ -67,12 +67,12 @@ export class RippleSession implements vscode.Disposable {
         events,
         isKnown: (id) => this.engine?.suggestion(id) !== undefined,
         feedback: {
-          accepted: (suggestion) => {
-            this.engine?.accepted(suggestion.id);
+          accepted: (suggestionId) => {
+            this.engine?.accepted(suggestionId);
             this.debouncer.accepted();
           },
-          rejected: (suggestion) => {
-            this.engine?.rejected(suggestion.id);
+          rejected: (suggestionId) => {
+            this.engine?.rejected(suggestionId);
             this.debouncer.rejected();
           },
         },
@@ -204,6 +204,12 @@ export class RippleSession implements vscode.Disposable {
     if (result.kind === 'none') {
       this.lastNone = { reason: result.reason, latencyMs: result.latencyMs };
       this.options.events.emit('prediction', { kind: 'none', reason: result.reason, latencyMs: result.latencyMs });
+      // The engine rebases a suggestion that still applies and returns it again; nothing back for a
+      // newer state means the shown one is stale.
+      if (this.presenter.current) {
+        this.options.events.emit('invalidated', { id: this.presenter.current.id, reason: result.reason });
+        this.presenter.clear();
+      }
       return;
     }
     const best = confidentSuggestions(result.suggestions, this.settings.minConfidence)[0];

@@ -11,9 +11,10 @@ import type { EventSink } from './eventSink';
 import { choosePresentation, describeLocation, rebaseEdits, type Presentation, type VisibleLines } from './presentation';
 import { toCorePosition, toVscodePosition, toVscodeRange, type WorkspacePaths } from './workspacePaths';
 
+/** Feedback by suggestion id: a ghost text is often gone from here by the time it is accepted. */
 export interface PresenterFeedback {
-  accepted(suggestion: Suggestion): void;
-  rejected(suggestion: Suggestion): void;
+  accepted(suggestionId: string): void;
+  rejected(suggestionId: string): void;
 }
 
 export interface SuggestionPresenterOptions {
@@ -75,7 +76,7 @@ export class SuggestionPresenter implements vscode.Disposable {
     if (!edits || !this.options.isKnown(shown.suggestion.id)) {
       // Typing over a suggestion is the user saying no to it.
       this.options.events.emit('invalidated', { id: shown.suggestion.id });
-      if (shown.presentation !== 'ghost') this.options.feedback.rejected(shown.suggestion);
+      if (shown.presentation !== 'ghost') this.options.feedback.rejected(shown.suggestion.id);
       this.clear();
       return;
     }
@@ -97,10 +98,9 @@ export class SuggestionPresenter implements vscode.Disposable {
     const cursor: Cursor = { path, position: toCorePosition(editor.selection.active) };
     const here = shown.edits.filter((edit) => edit.path === path);
     if (shown.jumped) {
-      const first = here[0] ?? shown.edits[0];
       const elsewhere = shown.edits.length - here.length;
       const extra = elsewhere > 0 ? ` (+${elsewhere} in other files)` : '';
-      decorations.show(editor, { edits: here, hint: first && first.path === path ? { line: first.range.start.line, text: `⇥ Tab to accept${extra}, Esc to dismiss` } : undefined });
+      decorations.show(editor, { edits: here, hint: { line: cursor.position.line, text: `⇥ Tab to accept${extra}, Esc to dismiss` } });
       this.setKeys(shown, 'accept');
       return;
     }
@@ -131,11 +131,7 @@ export class SuggestionPresenter implements vscode.Disposable {
   async jump(): Promise<void> {
     const shown = this.shown;
     if (!shown) return;
-    const editor = vscode.window.activeTextEditor;
-    const path = editor && this.options.paths.toPath(editor.document.uri);
-    const cursor: Cursor | undefined = path === undefined || !editor ? undefined : { path, position: toCorePosition(editor.selection.active) };
-    const presentation = cursor ? choosePresentation({ ...shown.suggestion, edits: shown.edits }, cursor, visibleLines(editor!)) : undefined;
-    const target = presentation?.kind === 'jump' ? presentation.target : shown.edits[0];
+    const target = this.jumpTarget(shown, vscode.window.activeTextEditor);
     if (!target) return;
     shown.jumped = true;
     const start = toVscodePosition(target.range.start);
@@ -146,6 +142,15 @@ export class SuggestionPresenter implements vscode.Disposable {
     targetEditor.revealRange(toVscodeRange(target.range), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     this.options.events.emit('jumped', { id: shown.suggestion.id, path: target.path, line: target.range.start.line });
     if (this.shown === shown) this.render(targetEditor);
+  }
+
+  /** The edit the hint points to from `editor`; the first edit when there is no hint there. */
+  private jumpTarget(shown: ShownSuggestion, editor: vscode.TextEditor | undefined): ScoredEdit | undefined {
+    const path = editor && this.options.paths.toPath(editor.document.uri);
+    if (!editor || path === undefined) return shown.edits[0];
+    const cursor: Cursor = { path, position: toCorePosition(editor.selection.active) };
+    const presentation = choosePresentation({ ...shown.suggestion, edits: shown.edits }, cursor, visibleLines(editor));
+    return presentation?.kind === 'jump' ? presentation.target : shown.edits[0];
   }
 
   /** Tab on an inline diff or after a jump: apply every edit, in every file, as one edit. */
@@ -159,18 +164,15 @@ export class SuggestionPresenter implements vscode.Disposable {
     }
     const applied = await vscode.workspace.applyEdit(workspaceEdit);
     this.options.events.emit('accepted', { id: shown.suggestion.id, applied, edits: shown.edits.length, files: new Set(shown.edits.map((edit) => edit.path)).size });
-    if (applied) this.options.feedback.accepted(shown.suggestion);
+    if (applied) this.options.feedback.accepted(shown.suggestion.id);
     return applied;
   }
 
   /** The ghost text was accepted by VS Code's own Tab handling. */
   acceptedInline(suggestionId: string): void {
-    const shown = this.shown;
     this.options.events.emit('accepted', { id: suggestionId, inline: true });
-    if (shown && shown.suggestion.id === suggestionId) {
-      this.options.feedback.accepted(shown.suggestion);
-      this.clear();
-    }
+    this.options.feedback.accepted(suggestionId);
+    if (this.shown?.suggestion.id === suggestionId) this.clear();
   }
 
   /** Escape: the user said no. */
@@ -178,7 +180,7 @@ export class SuggestionPresenter implements vscode.Disposable {
     const shown = this.shown;
     if (!shown) return;
     this.options.events.emit('dismissed', { id: shown.suggestion.id });
-    this.options.feedback.rejected(shown.suggestion);
+    this.options.feedback.rejected(shown.suggestion.id);
     this.clear();
   }
 
@@ -199,7 +201,7 @@ export class SuggestionPresenter implements vscode.Disposable {
     this.options.contextKeys.set(SUGGESTION_VISIBLE_KEY, presentation !== 'ghost');
     this.options.contextKeys.set(JUMP_PENDING_KEY, presentation === 'jump');
     if (changed) {
-      this.options.events.emit('shown', { id: shown.suggestion.id, presentation, edits: shown.edits.length });
+      this.options.events.emit('shown', { id: shown.suggestion.id, presentation, edits: shown.edits.length, text: shown.edits[0]?.text });
     }
   }
 }

@@ -91,9 +91,12 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
-/** Waits for a 'shown' event after `since` whose presentation is one of `kinds`. */
-function waitForShown(since, kinds) {
-  return waitForEvent((e) => e.event === 'shown' && kinds.includes(e.presentation), { since, what: `a suggestion shown as ${kinds.join(' or ')}` });
+/** Waits for a 'shown' event after `since` shown as one of `kinds` whose first edit inserts `text`. */
+function waitForShown(since, kinds, text) {
+  return waitForEvent((e) => e.event === 'shown' && kinds.includes(e.presentation) && e.text === text, {
+    since,
+    what: `a suggestion inserting ${JSON.stringify(text)} shown as ${kinds.join(' or ')}`,
+  });
 }
 
 const scenarios = {
@@ -103,7 +106,7 @@ const scenarios = {
     await goTo(locate('calls.ts', "line('total', total)", "line('total', total".length));
     let since = events().length;
     await page.keyboard.type(', 12', { delay: 40 });
-    await waitForEvent((e) => e.event === 'prediction' && e.kind === 'suggestions', { since, what: 'a suggestion after adding the argument' });
+    await waitForEvent((e) => e.event === 'prediction' && e.kind === 'suggestions' && e.edits?.[0]?.text === ', 12', { since, what: 'a suggestion after adding the argument' });
     await shot('1-argument-added');
     since = events().length;
     await goTo(locate('calls.ts', "line('count', count)", "line('count', count".length));
@@ -125,7 +128,7 @@ const scenarios = {
     await page.keyboard.press('Control+d');
     const since = events().length;
     await page.keyboard.type('samples', { delay: 40 });
-    await waitForShown(since, ['jump']);
+    await waitForShown(since, ['jump'], 'samples');
     await sleep(300);
     await shot('2-jump-hint');
     const afterHint = events().length;
@@ -146,7 +149,7 @@ const scenarios = {
     await goTo(locate('cart.ts', 'formatPrice(total)', 'formatPrice(total'.length));
     const since = events().length;
     await page.keyboard.type(", 'USD'", { delay: 40 });
-    await waitForShown(since, ['jump']);
+    await waitForShown(since, ['jump'], ", 'USD'");
     await sleep(300);
     await shot('3-cross-file-hint');
     const afterHint = events().length;
@@ -163,14 +166,15 @@ const scenarios = {
     await shot('3-accepted');
   },
 
-  // (4) Rename a local, then read Ripple's explanation of the suggestion.
+  // (4) Add an argument to one call, then read Ripple's explanation of the suggestion.
   async explain() {
     await openFile('greeting.ts');
-    await goTo(locate('greeting.ts', 'const message', 'const '.length + 1));
-    await page.keyboard.press('Control+d');
+    await goTo(locate('greeting.ts', "greet('Ada')", "greet('Ada'".length));
     const since = events().length;
-    await page.keyboard.type('text', { delay: 40 });
-    await waitForShown(since, ['inline', 'jump', 'ghost']);
+    await page.keyboard.type(", '?'", { delay: 40 });
+    await waitForShown(since, ['inline', 'jump'], ", '?'");
+    await sleep(300);
+    await shot('4-argument-inline-diff');
     const before = events().length;
     await runCommand('Ripple: Explain Next Edit');
     await waitForEvent((e) => e.event === 'explained', { since: before, what: 'the Explain view' });
@@ -180,7 +184,7 @@ const scenarios = {
     await sleep(500);
     const text = (await view.innerText()).replace(/\u00a0/g, ' ');
     console.log('--- explain view (visible part) ---\n' + text + '\n--- end ---');
-    for (const expected of ['Ripple: next edit', 'Confidence', 'Suggested edits', 'greeting.ts']) {
+    for (const expected of ['Ripple: next edit', 'Confidence', 'Suggested edits', 'greeting.ts', "greet('Grace', '?')", 'Why']) {
       if (!text.includes(expected)) throw new Error(`the Explain view does not show "${expected}"`);
     }
     await shot('4-explain-view');

@@ -4,6 +4,7 @@
 # profile, runs the scenarios in test/e2e/drive.mjs and exits non-zero when any fails.
 #
 # Knobs: E2E_PORT (8765), E2E_SCENARIOS (comma list, default all), E2E_SKIP_BUILD=1,
+#        E2E_ENGINE=stub (test the editor side against test/e2e/stubEngine.ts, not the real engine),
 #        E2E_INSTALL_MODE=copy|vsix (copy by default: vsce would pack onnxruntime's 290 MB).
 # Artifacts: test/e2e/.work/screenshots/*.png, test/e2e/.work/run/{results.json,events.jsonl,code-server.log,ud/logs}
 set -euo pipefail
@@ -20,11 +21,11 @@ log() { printf '\n[e2e %s] %s\n' "$(date +%T)" "$*"; }
 bash "$HERE/setup.sh"
 
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
-  if [ -f "$ROOT/src/node/createEngine.ts" ]; then
+  if [ -f "$ROOT/src/node/createEngine.ts" ] && [ "${E2E_ENGINE:-real}" != stub ]; then
     log "building the extension"
     (cd "$ROOT" && node esbuild.config.mjs)
   else
-    log "WARNING: src/node/createEngine.ts is missing; building with test/e2e/stubEngine.ts (predicts nothing)"
+    log "WARNING: building with test/e2e/stubEngine.ts instead of the real engine (E2E_ENGINE=stub or src/node/createEngine.ts missing)"
     (cd "$ROOT" && node "$HERE/build-with-stub-engine.mjs" "$ROOT")
   fi
 fi

@@ -135,3 +135,25 @@ describe('BpeTokenizer', () => {
     expect(small.encode(heldOut)).toEqual(tokenizer.encode(heldOut));
   });
 });
+
+describe('tokenizer file', () => {
+  it('loads models/tokenizer.json and reports mismatches as values', async () => {
+    const { loadTokenizerFile, formatTokenizerJson, parseTokenizerBytes } = await import('../../src/node/tokenizerFile');
+    const loaded = await loadTokenizerFile('models/tokenizer.json');
+    expect(loaded.kind).toBe('loaded');
+    if (loaded.kind !== 'loaded') return;
+    expect(loaded.tokenizer.vocabSize).toBe(8192);
+    expect(loaded.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const code = heldOut;
+    expect(loaded.tokenizer.decode(loaded.tokenizer.encode(code))).toBe(code);
+    expect(loaded.tokenizer.encode(code).length).toBeLessThan(new TextEncoder().encode(code).length / 2.5);
+    expect((await loadTokenizerFile('models/tokenizer.json', { sha256: loaded.sha256, vocabSize: 8192 })).kind).toBe('loaded');
+    expect((await loadTokenizerFile('models/tokenizer.json', { sha256: '0'.repeat(64) })).kind).toBe('unavailable');
+    expect((await loadTokenizerFile('models/tokenizer.json', { vocabSize: 4096 })).kind).toBe('unavailable');
+    expect((await loadTokenizerFile('models/does-not-exist.json')).kind).toBe('unavailable');
+    const broken = parseTokenizerBytes(new TextEncoder().encode('{"version":1}'), 'x.json', 'sha');
+    expect(broken).toMatchObject({ kind: 'unavailable' });
+    const rewritten = JSON.parse(formatTokenizerJson(trained)) as TokenizerData;
+    expect(rewritten).toEqual(JSON.parse(JSON.stringify(trained)));
+  });
+});

@@ -94,9 +94,10 @@ const editAndChange = tokens(40).chain((parts) => {
       const edit: TextEdit = { path: PATH, range: editFirst ? first : second, text: editText };
       const change: TextEdit = { path: PATH, range: editFirst ? second : first, text: changeText };
       return { document, edit, change };
-    })
-    .filter(({ edit, change }) => relate(edit.range, change.range) !== 'overlap');
-});
+    });
+  // Filtered outside the chain: an empty document only offers overlapping pairs, so the whole
+  // draw (document included) must be redrawn.
+}).filter(({ edit, change }) => relate(edit.range, change.range) !== 'overlap');
 
 /** A document with an edit and a change anywhere in it, overlapping or not. */
 const anyEditAndChange = tokens(30).chain((parts) => {

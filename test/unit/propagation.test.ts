@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PropagationPredictor } from '../../src/core/propagation';
-import type { ImportInfo, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../src/core/ports';
+import type { ImportInfo, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../src/core/ports';
 import type { Cursor, Position, RecordedEdit, Suggestion, TextEdit } from '../../src/core/types';
 
 // ---- A tiny workspace: texts in a map, user edits recorded the way the history records them.
@@ -86,7 +87,10 @@ function lineEndAt(text: string, offset: number): number {
 
 /** A regex index over the workspace: enough to answer which files mention or import a name. */
 class FakeIndex implements WorkspaceIndex {
-  constructor(private readonly workspace: Workspace) {}
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly scopes: readonly Scope[] = [],
+  ) {}
   files(): readonly string[] {
     return [...this.workspace.files.keys()];
   }
@@ -118,8 +122,8 @@ class FakeIndex implements WorkspaceIndex {
       line: positionAt(text, match.index).line,
     }));
   }
-  enclosingScope(): undefined {
-    return undefined;
+  enclosingScope(path: string, position: Position): Scope | undefined {
+    return this.scopes.find((scope) => scope.path === path && position.line >= scope.startLine && position.line < scope.endLine);
   }
   async update(): Promise<void> {}
   remove(): void {}
@@ -131,10 +135,10 @@ class FakeIndex implements WorkspaceIndex {
 
 const signal = new AbortController().signal;
 
-function propose(workspace: Workspace, cursor: Cursor, options: { index?: boolean; pausedMs?: number } = {}): Suggestion[] {
+function propose(workspace: Workspace, cursor: Cursor, options: { index?: boolean; scopes?: Scope[]; pausedMs?: number } = {}): Suggestion[] {
   const predictor = new PropagationPredictor({
     readText: workspace.readText,
-    ...(options.index ? { index: new FakeIndex(workspace) } : {}),
+    ...(options.index ? { index: new FakeIndex(workspace, options.scopes) } : {}),
     clock: () => workspace.clockMs + (options.pausedMs ?? 0),
   });
   const suggestions = predictor.propose({ cursor, history: workspace.history }, signal);
@@ -243,6 +247,19 @@ describe('PropagationPredictor: renames', () => {
     expect(applyFirst(workspace, rename!)).toBe('def surface(w, h):\n    return w * h\n\nprint(surface(1, 2))\n');
   });
 
+  it('keeps a local rename inside its function when the old name lives on elsewhere', () => {
+    const text = ['function a() {', '  let n = 1;', '  return n + n;', '}', 'function b() {', '  let n = 2;', '  return n;', '}', ''].join('\n');
+    const workspace = new Workspace({ 'l.js': text });
+    const cursor = workspace.replace('l.js', 'n = 1', 'size = 1');
+    const scopes: Scope[] = [
+      { path: 'l.js', startLine: 0, endLine: 4, kind: 'function', name: 'a' },
+      { path: 'l.js', startLine: 4, endLine: 8, kind: 'function', name: 'b' },
+    ];
+    const [rename] = propose(workspace, cursor, { index: true, scopes, pausedMs: 5000 });
+    expect(rename!.edits).toHaveLength(1);
+    expect(applySuggestion(workspace, rename!, 'l.js')).toBe(text.replace('let n = 1', 'let size = 1').replace('n + n', 'size + size'));
+  });
+
   it('does not treat switching to another declared variable as a rename', () => {
     const workspace = new Workspace({ 'a.js': 'const left = 1;\nconst right = 2;\nuse(left);\nuse(left);\n' });
     const cursor = workspace.replace('a.js', 'left', 'right', 1);
@@ -270,6 +287,20 @@ describe('PropagationPredictor: calls and members', () => {
     expect(suggestion!.edits).toHaveLength(1);
   });
 
+  it('treats a call inside a one-line function as a call, not a definition', () => {
+    const text = ['function f(v) { return helper(v, 1) + v; }', 'function g(v) { return helper(v, 2) + v; }', ''].join('\n');
+    const workspace = new Workspace({ 'h.js': text });
+    const cursor = workspace.replace('h.js', 'helper(v, 1)', 'helper(v, 1, true)');
+    const [suggestion] = propose(workspace, cursor);
+    expect(applyFirst(workspace, suggestion!)).toBe(text.replace(/helper\(v, (\d)\)/g, 'helper(v, $1, true)'));
+  });
+
+  it('proposes the same edits once when an edit reads both as a rename and as an argument change', () => {
+    const workspace = new Workspace({ 'l.js': "log(level, 'x');\nlog(level, 'y');\n" });
+    const suggestions = propose(workspace, workspace.replace('l.js', 'level', 'LEVEL', 0), { pausedMs: 5000 });
+    expect(suggestions.map((suggestion) => suggestion.explanation.pattern)).toEqual(['rename `level` → `LEVEL`']);
+  });
+
   it('removes an argument from the calls that pass the same one', () => {
     const text = ['draw(shape, true);', 'draw(circle, true);', 'draw(square, false);', ''].join('\n');
     const workspace = new Workspace({ 'g.ts': text });
@@ -290,6 +321,16 @@ describe('PropagationPredictor: calls and members', () => {
     const unknown = new Workspace({ 'f.js': text.replace('fetch(a, true)', 'fetch(a)') });
     const guess = unknown.replace('f.js', 'fetch(url)', 'fetch(url, cached)');
     expect(propose(unknown, guess, { pausedMs: 5000 })).toEqual([]);
+  });
+
+  it('renames the member uses of a renamed field or method declaration', () => {
+    const text = ['class Counter {', '  private count = 0;', '  async reset() {', '    this.count = 0;', '  }', '}', 'counter.count += 1;', 'counter.reset();', 'const count = 1;', ''].join('\n');
+    const field = new Workspace({ 'c.ts': text });
+    const [fieldRename] = propose(field, field.replace('c.ts', 'count', 'total', 0), { pausedMs: 5000 });
+    expect(applySuggestion(field, fieldRename!, 'c.ts')).toBe(text.replace(/count = 0/g, 'total = 0').replace('counter.count', 'counter.total'));
+    const method = new Workspace({ 'c.ts': text });
+    const [methodRename] = propose(method, method.replace('c.ts', 'reset', 'clear', 0), { pausedMs: 5000 });
+    expect(applySuggestion(method, methodRename!, 'c.ts')).toBe(text.replace('reset', 'clear').replace('counter.reset', 'counter.clear'));
   });
 
   it('renames a method at member calls only', () => {
@@ -357,6 +398,29 @@ describe('PropagationPredictor: token replacements and lines', () => {
     expect(propose(new Workspace({}), { path: 'x.js', position: { line: 0, character: 0 } })).toEqual([]);
   });
 
+  it('stays silent for commenting out, operator insertions, duplicated lines and copied declarations', () => {
+    const commented = new Workspace({ 'c.js': 'foo();\nbar();\nfoo();\n' });
+    expect(propose(commented, commented.replace('c.js', 'foo();', '// foo();', 0))).toEqual([]);
+    const negated = new Workspace({ 'n.js': 'if (ready) go();\nwait(ready);\n' });
+    expect(propose(negated, negated.replace('n.js', '(ready)', '(!ready)', 0))).toEqual([]);
+    const duplicated = new Workspace({ 'd.js': 'this.a = a;\nthis.b = b;\n' });
+    expect(propose(duplicated, duplicated.insertAfter('d.js', 'this.a = a;', '\nthis.a = a;'))).toEqual([]);
+    const brace = new Workspace({ 'b.js': 'if (a) {\n  f();\n}\nif (b) {\n  g();\n}\n' });
+    const braceStart = brace.files.get('b.js')!.indexOf('}\n');
+    expect(propose(brace, brace.edit('b.js', braceStart, braceStart + 2, ''))).toEqual([]);
+    const declared = new Workspace({ 'v.js': 'const a = 1;\nconst c = 5;\n' });
+    expect(propose(declared, declared.insertAfter('v.js', 'const a = 1;', '\nconst b = a * 2;'))).toEqual([]);
+  });
+
+  it('prefers the similar lines of the same block over similar lines elsewhere', () => {
+    const text = ['function one() {', '  check(x);', '  check(y);', '}', 'function two() {', '  check(z);', '}', ''].join('\n');
+    const workspace = new Workspace({ 'b.js': text });
+    const cursor = workspace.insertAfter('b.js', 'check(x);', '\n  trace(x);');
+    const [suggestion] = propose(workspace, cursor);
+    expect(suggestion!.edits).toHaveLength(1);
+    expect(applyFirst(workspace, suggestion!)).toContain('  check(y);\n  trace(y);\n}');
+  });
+
   it('never proposes at the site just edited, and stops when aborted', () => {
     const workspace = new Workspace({ 'a.js': 'let n = 1;\nn = n + 1;\n' });
     const cursor = workspace.replace('a.js', 'n', 'count', 0);
@@ -374,5 +438,55 @@ describe('PropagationPredictor: token replacements and lines', () => {
     expect(() => new PropagationPredictor({ readText, maxFiles: 1.5 })).toThrow(TypeError);
     expect(() => new PropagationPredictor({ readText, typingPauseMs: -1 })).toThrow(TypeError);
     expect(() => new PropagationPredictor({} as never)).toThrow(TypeError);
+  });
+});
+
+describe('PropagationPredictor: properties', () => {
+  const statement = fc.oneof(
+    fc.constantFrom('count += 1;', 'use(count, counter);', 'counter = count * 2;', 'obj.count = count;', 'log(`${count}`);'),
+    fc.constantFrom("say('count');", '// count stays here', 'let other = 1;', 'if (count) { total(count); }'),
+  );
+
+  it('a rename leaves no code use of the old name, touches nothing else, and never overlaps', () => {
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 12 }), fc.boolean(), (lines, crlf) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const text = ['let count = 0;', ...lines, ''].join(eol);
+        const workspace = new Workspace({ 'p.js': text });
+        const cursor = workspace.replace('p.js', 'count', 'amount', 0);
+        const predictor = new PropagationPredictor({ readText: workspace.readText, typingPauseMs: 0 });
+        const suggestions = predictor.propose({ cursor, history: workspace.history }, signal);
+        for (const suggestion of suggestions) expectWellFormed(workspace, suggestion);
+        const rename = suggestions.find((suggestion) => suggestion.id.startsWith('propagation-rename-'));
+        const result = rename ? applySuggestion(workspace, rename, 'p.js') : workspace.files.get('p.js')!;
+        const renamed = (line: string): string => (line.startsWith('//') ? line : line.replace(/(?<![\w.$'])count(?![\w$'])/g, 'amount'));
+        const expected = ['let amount = 0;', ...lines.map(renamed), ''].join(eol);
+        expect(result).toBe(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('any edit yields well-formed suggestions that leave the edited text alone', () => {
+    const insertions = fc.constantFrom('', 'x', 'count', '(', ')', ', b', '\n', '\n  use(a);', "'", '`${', '==', 'await ', '// ');
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 10 }), fc.nat(), fc.nat(8), insertions, (lines, at, length, inserted) => {
+        const text = ['let count = 0;', ...lines, ''].join('\n');
+        const workspace = new Workspace({ 'q.ts': text });
+        const start = at % text.length;
+        const cursor = workspace.edit('q.ts', start, Math.min(text.length, start + length), inserted);
+        const predictor = new PropagationPredictor({ readText: workspace.readText, typingPauseMs: 0 });
+        const current = workspace.files.get('q.ts')!;
+        for (const suggestion of predictor.propose({ cursor, history: workspace.history }, signal)) {
+          expectWellFormed(workspace, suggestion);
+          for (const edit of suggestion.edits) {
+            const editStart = offsetAt(current, edit.range.start);
+            const editEnd = offsetAt(current, edit.range.end);
+            expect(editEnd <= start || editStart >= start + inserted.length || (editStart === editEnd && editStart === start + inserted.length)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

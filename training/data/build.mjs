@@ -3,6 +3,7 @@
 // training/data/pipeline.ts (and the src/core serializer it shares with the runtime) with esbuild
 // into training/.data/bin and runs it. Usage: node training/data/build.mjs --size tiny|small|full
 // [--seed N] [--out DIR] [--tokenizer PATH] [--train-tokenizer] [--vocab-size N] [--dump-examples]
+// [--corpus-dir DIR] (the --tiny corpus root; default: this repository) [--tokenizer-only]
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';

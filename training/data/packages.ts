@@ -8,7 +8,7 @@ export interface PinnedPackage {
 
 /** Popular packages with readable source (TypeScript sources or unminified JavaScript). */
 export const NPM_PACKAGES: readonly PinnedPackage[] = [
-  // The small set (--size small) takes the first SMALL_PACKAGE_COUNT of these.
+  // --size small takes the first SMALL_PACKAGE_COUNT of these that the benchmark does not use.
   { name: 'semver', version: '7.8.6' },
   { name: 'commander', version: '14.0.3' },
   { name: 'ws', version: '8.23.0' },
@@ -21,7 +21,6 @@ export const NPM_PACKAGES: readonly PinnedPackage[] = [
   { name: 'express', version: '5.3.0' },
   { name: 'koa', version: '3.3.0' },
   { name: 'pg', version: '8.23.1' },
-  // The rest, for --size full.
   { name: 'lodash', version: '4.18.1' },
   { name: 'debug', version: '4.4.3' },
   { name: 'minimist', version: '1.2.8' },
@@ -80,12 +79,13 @@ export const SMALL_PACKAGE_COUNT = 12;
 
 /** Consecutive releases whose diffs become "real edit" examples (from corpus packages only). */
 export const REAL_EDIT_PAIRS: readonly { readonly name: string; readonly from: string; readonly to: string }[] = [
-  { name: 'semver', from: '7.8.3', to: '7.8.6' },
-  { name: 'ws', from: '8.22.0', to: '8.23.0' },
-  { name: 'postcss', from: '8.5.30', to: '8.5.33' },
   { name: 'knex', from: '3.2.8', to: '3.3.0' },
-  { name: 'ajv', from: '8.16.0', to: '8.20.0' },
-  { name: 'commander', from: '14.0.2', to: '14.0.3' },
+  { name: 'yargs', from: '18.0.0', to: '18.2.0' },
+  { name: 'pg', from: '8.21.0', to: '8.23.1' },
+  { name: 'immer', from: '11.2.3', to: '11.2.10' },
+  { name: 'mongoose', from: '9.11.3', to: '9.12.1' },
+  { name: 'sequelize', from: '6.37.5', to: '6.37.8' },
+  { name: 'luxon', from: '3.6.1', to: '3.7.2' },
 ];
 
 /** Standard-library Python modules (installed with python3.11; nothing is downloaded). */

@@ -28,6 +28,8 @@ export type DataSize = 'tiny' | 'small' | 'full';
 export interface PipelineOptions {
   readonly size: DataSize;
   readonly repoRoot: string;
+  /** Where the --tiny corpus is read from (the repository itself unless --corpus-dir is given). */
+  readonly tinyCorpusRoot: string;
   readonly outDir: string;
   readonly cacheDir: string;
   readonly tokenizerPath: string;
@@ -35,6 +37,8 @@ export interface PipelineOptions {
   readonly vocabSize: number;
   readonly seed: number;
   readonly dumpExamples: boolean;
+  /** Stop after training the tokenizer (no examples). */
+  readonly tokenizerOnly: boolean;
   readonly log: (message: string) => void;
 }
 
@@ -48,8 +52,8 @@ interface SizePlan {
 
 const PLANS: Readonly<Record<DataSize, SizePlan>> = {
   tiny: { maxExamples: 400, passes: 3, realSamplesPerFile: 0, tokenizerBytes: 4_000_000 },
-  small: { maxExamples: 5_000, passes: 2, realSamplesPerFile: 2, tokenizerBytes: 24_000_000 },
-  full: { maxExamples: 300_000, passes: 14, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
+  small: { maxExamples: 5_000, passes: 6, realSamplesPerFile: 2, tokenizerBytes: 24_000_000 },
+  full: { maxExamples: 400_000, passes: 40, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
 };
 
 /** Share of "no change" examples the mix aims for: staying silent is the common right answer. */
@@ -75,27 +79,28 @@ export function parseArguments(argv: readonly string[], repoRoot: string): Pipel
   return {
     size,
     repoRoot,
+    tinyCorpusRoot: resolve(repoRoot, value('--corpus-dir') ?? '.'),
     outDir,
     cacheDir: resolve(repoRoot, value('--cache') ?? join('training', '.data', 'cache')),
     tokenizerPath,
-    trainTokenizer: argv.includes('--train-tokenizer') || size === 'tiny' || !existsSync(tokenizerPath),
+    trainTokenizer: argv.includes('--train-tokenizer') || argv.includes('--tokenizer-only') || size === 'tiny' || !existsSync(tokenizerPath),
     vocabSize,
     seed,
     dumpExamples: argv.includes('--dump-examples') || size === 'tiny',
+    tokenizerOnly: argv.includes('--tokenizer-only'),
     log: (message) => process.stderr.write(`${message}\n`),
   };
 }
 
 function gatherCorpus(options: PipelineOptions, excluded: ReadonlySet<string>): CorpusSource[] {
-  if (options.size === 'tiny') return repositorySources(options.repoRoot);
+  if (options.size === 'tiny') return repositorySources(options.tinyCorpusRoot);
   const seen = new Set<string>();
-  const packages = options.size === 'small' ? NPM_PACKAGES.slice(0, SMALL_PACKAGE_COUNT) : NPM_PACKAGES;
+  const allowed = NPM_PACKAGES.filter((pinned) => !excluded.has(pinned.name));
+  const skipped = NPM_PACKAGES.filter((pinned) => excluded.has(pinned.name)).map((pinned) => pinned.name);
+  if (skipped.length > 0) options.log(`skip (in bench/packages.json): ${skipped.join(', ')}`);
+  const packages = options.size === 'small' ? allowed.slice(0, SMALL_PACKAGE_COUNT) : allowed;
   const sources: CorpusSource[] = [];
   for (const pinned of packages) {
-    if (excluded.has(pinned.name)) {
-      options.log(`skip ${pinned.name}: in bench/packages.json`);
-      continue;
-    }
     const root = fetchNpmPackage(pinned.name, pinned.version, options.cacheDir);
     if (!root) {
       options.log(`skip ${pinned.name}@${pinned.version}: npm pack failed`);
@@ -174,6 +179,7 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
   const corpusBytes = sources.reduce((sum, source) => sum + source.files.reduce((inner, file) => inner + file.text.length, 0), 0);
   options.log(`corpus: ${sources.length} sources, ${sources.reduce((sum, source) => sum + source.files.length, 0)} files, ${(corpusBytes / 1e6).toFixed(1)} MB`);
   const { tokenizer, sha256 } = loadOrTrainTokenizer(options, sources);
+  if (options.tokenizerOnly) return { vocabSize: tokenizer.vocabSize, tokenizerSha256: sha256, corpusBytes };
 
   const validNames = validationSources(sources.map((source) => source.name));
   const writers = {

@@ -23,7 +23,9 @@ export function lineHunkSites(before: string, after: string): Site[] | undefined
     if (removed > MAX_HUNK_SIDE_LINES || added.length > MAX_HUNK_SIDE_LINES) return false;
     const start = starts[oldIndex - removed] as number;
     const end = starts[oldIndex] ?? before.length;
-    sites.push({ start, end, replacement: added.map((line) => `${line}\n`).join('') });
+    // A replacement keeps the final line break, so the recorded hunk spans only the changed lines.
+    if (removed > 0 && added.length > 0) sites.push({ start, end: end - 1, replacement: added.join('\n') });
+    else sites.push({ start, end, replacement: added.map((line) => `${line}\n`).join('') });
     removed = 0;
     added = [];
     return true;

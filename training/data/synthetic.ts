@@ -138,6 +138,7 @@ function changeParameters(context: SequenceContext, mode: 'add' | 'remove'): Exa
 /** A statement's "shape": the call it makes, or the keyword it starts with. */
 function statementHead(line: string): string | undefined {
   const call = /^\s*(?:await\s+|return\s+)?((?:[\w$]+\.)*[\w$]+)\s*\(/.exec(line);
+  if (call && KEYWORDS.has(call[1] as string)) return undefined;
   if (call) return `${indentation(line)}call:${call[1]}`;
   const keyword = /^\s*(import|from|case|this\.[\w$]+\s*=|self\.[\w$]+\s*=|export const|const|let)\b/.exec(line);
   return keyword ? `${indentation(line)}${(keyword[1] as string).split(/\s*=/)[0]?.replace(/\..*/, '.')}` : undefined;

@@ -90,17 +90,33 @@ describe('RippleSession', () => {
   it('shows an insertion at the cursor as ghost text and reports its acceptance', async () => {
     const { engine } = setup();
     const document = fake.openDocument('/ws/calls.ts', CALLS);
-    const editor = fake.showEditor(document, new Position(2, 16));
-    const suggestion = makeSuggestion('ghost', [scoredEdit('calls.ts', 2, 16, 16, ', 4')]);
+    const editor = fake.showEditor(document, new Position(2, 15));
+    const suggestion = makeSuggestion('ghost', [scoredEdit('calls.ts', 2, 15, 15, ', 4')]);
     engine.answer = answerWith(suggestion);
     const items = provide(editor);
     await vi.advanceTimersByTimeAsync(0);
     const [item] = await items;
     expect(item?.insertText).toBe(', 4');
-    expect(item?.range?.start).toEqual(new Position(2, 16));
+    expect(item?.range?.start).toEqual(new Position(2, 15));
     expect(item?.command?.command).toBe('ripple.inlineAccepted');
+    // VS Code inserts the text first and runs the item's command after.
+    type(editor, item?.insertText ?? '');
     await vscode.commands.executeCommand(item?.command?.command ?? '', ...(item?.command?.arguments ?? []));
     expect(engine.feedback).toEqual(['accepted ghost']);
+    expect(document.getText()).toContain("line('count', 3, 4);");
+  });
+
+  it('returns no ghost text and stops the engine when VS Code cancels the request', async () => {
+    const { engine } = setup();
+    const editor = fake.showEditor(fake.openDocument('/ws/calls.ts', CALLS), new Position(2, 15));
+    engine.answer = answerWith(makeSuggestion('late', [scoredEdit('calls.ts', 2, 15, 15, ', 4')]));
+    const source = new CancellationTokenSource();
+    const provider = fake.inlineProviders[0];
+    const items = provider?.provideInlineCompletionItems(editor.document, editor.selection.active, {}, source.token) as Promise<InlineCompletionItem[]>;
+    source.cancel();
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(await items).toEqual([]);
+    expect(engine.predictions).toHaveLength(0);
   });
 
   it('predicts after the debounce delay when typing, not on every keystroke', async () => {
@@ -180,6 +196,35 @@ describe('RippleSession', () => {
     type(editor, '  ');
     await vscode.commands.executeCommand('ripple.acceptSuggestion');
     expect(document.getText().split('\n')[2]).toBe("  line('amount', 3);");
+  });
+
+  it('drops the shown suggestion when a prediction for a newer state finds nothing', async () => {
+    const { engine, events } = setup();
+    const editor = fake.showEditor(fake.openDocument('/ws/calls.ts', CALLS), new Position(1, 0));
+    engine.answer = answerWith(makeSuggestion('old', [scoredEdit('calls.ts', 2, 6, 11, 'amount')]));
+    type(editor, ' ');
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(decorationsOf(editor).removed).toBe(1);
+    engine.answer = () => ({ kind: 'none', reason: 'nothing predictable', latencyMs: 1 });
+    type(editor, ' ');
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(decorationsOf(editor).removed).toBe(0);
+    expect(contextKey('ripple.suggestionVisible')).toBe(false);
+    expect(events.filter((entry) => entry.event === 'invalidated')).toHaveLength(1);
+  });
+
+  it('shows the jump hint on the cursor line after jumping', async () => {
+    const { engine } = setup();
+    const calls = fake.openDocument('/ws/calls.ts', CALLS);
+    const editor = fake.showEditor(calls, new Position(1, 0), 2);
+    engine.answer = answerWith(makeSuggestion('far', [scoredEdit('calls.ts', 3, 0, 0, '// end')]));
+    type(editor, ' ');
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(decorationsOf(editor).hints).toEqual(['⇥ Tab to jump to calls.ts:4']);
+    await vscode.commands.executeCommand('ripple.jumpToSuggestion');
+    const jumped = vscode.window.activeTextEditor as unknown as FakeTextEditor;
+    const hints = [...jumped.decorations.values()][2] as { range: Range }[];
+    expect(hints.map((hint) => hint.range.start.line)).toEqual([3]);
   });
 
   it('dismisses on Escape, tells the engine, and does not show the same state again', async () => {

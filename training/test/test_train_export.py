@@ -1,0 +1,85 @@
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import onnx
+
+from training.train import learning_rate_at
+from training.test.helpers import write_copy_dataset
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_module(*args: str) -> str:
+    completed = subprocess.run([sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{completed.stderr}")
+    return completed.stdout
+
+
+def read_log(run: str) -> list:
+    with open(os.path.join(run, "log.jsonl"), encoding="utf-8") as file:
+        return [json.loads(line) for line in file]
+
+
+class TrainExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp()
+        cls.data = os.path.join(cls.work, "data")
+        write_copy_dataset(cls.data)
+        cls.run_dir = os.path.join(cls.work, "run")
+        run_module("training.train", "--config", "tiny", "--data", cls.data, "--out", cls.run_dir, "--steps", "20")
+
+    def test_validation_loss_falls(self):
+        losses = [record["valid_loss"] for record in read_log(self.run_dir) if record["event"] == "train"]
+        self.assertGreaterEqual(len(losses), 2)
+        # Counting the random prompt tokens would keep it near ln(452) = 6.1 nats.
+        self.assertLess(losses[-1], 3.0)
+        self.assertLess(losses[-1], losses[0])
+
+    def test_resume_continues_from_the_checkpoint(self):
+        run = os.path.join(self.work, "resume")
+        run_module("training.train", "--config", "tiny", "--data", self.data, "--out", run, "--steps", "20", "--minutes", "0.001")
+        first = read_log(run)
+        stopped_at = [record for record in first if record["event"] == "done"][-1]["step"]
+        self.assertLess(stopped_at, 20)
+        output = run_module("training.train", "--config", "tiny", "--data", self.data, "--out", run, "--steps", "20", "--resume")
+        self.assertIn(f"resumed from step {stopped_at}", output)
+        self.assertEqual(read_log(run)[-1], {"event": "done", "step": 20, "tokens": read_log(run)[-1]["tokens"]})
+
+    def test_learning_rate_warms_up_then_decays(self):
+        rates = [learning_rate_at(step, 1.0, 10, 100, 0.1) for step in range(100)]
+        self.assertAlmostEqual(rates[9], 1.0)
+        self.assertLess(rates[0], rates[9])
+        self.assertTrue(all(a >= b for a, b in zip(rates[9:], rates[10:])))
+        self.assertAlmostEqual(learning_rate_at(100, 1.0, 10, 100, 0.1), 0.1)
+
+    def test_export_matches_the_format_contract(self):
+        out = os.path.join(self.work, "export")
+        tokenizer = os.path.join(self.work, "tokenizer.json")
+        with open(tokenizer, "w", encoding="utf-8") as file:
+            json.dump({"version": 1, "vocabSize": 512, "specialTokens": [], "merges": []}, file)
+        run_module("training.export", "--checkpoint", os.path.join(self.run_dir, "model.pt"), "--out", out, "--tokenizer", tokenizer)
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as file:
+            manifest = json.load(file)
+        with open(os.path.join(out, "model.onnx"), "rb") as file:
+            self.assertEqual(hashlib.sha256(file.read()).hexdigest(), manifest["sha256"])
+        model = onnx.load(os.path.join(out, "model.onnx"))
+        onnx.checker.check_model(model)
+        self.assertEqual(model.opset_import[0].version, 17)
+        dims = lambda value: [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]  # noqa: E731
+        self.assertEqual({value.name: dims(value) for value in model.graph.input},
+                         {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
+                          "past_keys": [2, "batch", 2, "past_len", 32], "past_values": [2, "batch", 2, "past_len", 32]})
+        self.assertEqual(manifest["inputs"]["past_keys"], [2, "batch", 2, "past_len", 32])
+        self.assertEqual(dims(model.graph.output[0]), ["batch", "new_len", 512])
+        self.assertEqual((manifest["vocabSize"], manifest["layers"], manifest["heads"], manifest["headDim"]), (512, 2, 2, 32))
+
+
+if __name__ == "__main__":
+    unittest.main()
