@@ -21,7 +21,12 @@ export function activate(context: vscode.ExtensionContext): void {
   if (!folder || !SUPPORTED_SCHEMES.has(folder.uri.scheme)) {
     logger.info('no workspace folder on disk: Ripple stays off');
     statusBar.setState({ kind: 'off', reason: 'no workspace folder is open' });
-    context.subscriptions.push(vscode.commands.registerCommand('ripple.showLog', () => channel.show()));
+    const explainWhyOff = (): void => void vscode.window.showInformationMessage('Ripple needs a folder on disk: open one to get next-edit suggestions.');
+    context.subscriptions.push(
+      vscode.commands.registerCommand('ripple.showLog', () => channel.show()),
+      vscode.commands.registerCommand('ripple.toggle', explainWhyOff),
+      vscode.commands.registerCommand('ripple.explainNextEdit', explainWhyOff),
+    );
     events.emit('activate', { session: false });
     return;
   }

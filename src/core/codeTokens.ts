@@ -38,6 +38,8 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'func', 'package', 'go', 'defer', 'chan', 'map', 'struct', 'range', 'select', 'fallthrough', 'goto',
   'nil', 'fn', 'mut', 'pub', 'impl', 'trait', 'match', 'loop', 'use', 'mod', 'crate', 'Self', 'where',
   'ref', 'move', 'dyn', 'unsafe', 'extern', 'type',
+  // TypeScript's primitive types read as names but are never renamed like one.
+  'any', 'unknown', 'never', 'string', 'number', 'boolean', 'object', 'symbol', 'bigint',
 ]);
 
 const DEFINITION_KEYWORDS = new Set(['function', 'def', 'fn', 'func']);

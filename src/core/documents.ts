@@ -3,7 +3,7 @@
 // often followed by a reopen, and the history and cache may still ask about them.
 
 import { applyEdits } from './edits';
-import { LineIndex } from './text';
+import { type EndOfLine, LineIndex, uniformEol } from './text';
 import type { ChangeEvent, Position } from './types';
 
 export const DEFAULT_MAX_DOCUMENTS = 256;
@@ -35,6 +35,11 @@ export type ApplyChangeResult =
 interface StoredDocument {
   text: string;
   open: boolean;
+  /**
+   * The line break inserted text is normalized to, or undefined while the document has none or
+   * mixes kinds. Sticky, like VS Code's model EOL: deleting every line break does not reset it.
+   */
+  eol: EndOfLine | undefined;
 }
 
 export class DocumentStore {
@@ -51,13 +56,19 @@ export class DocumentStore {
     );
   }
 
-  /** Starts (or restarts) tracking a document with the editor's exact text. */
-  open(path: string, text: string): OpenResult {
+  /**
+   * Starts (or restarts) tracking a document with the editor's exact text. `eol` is the editor's
+   * line break for it (vscode.TextDocument.eol); without it, the text's own uniform one is used.
+   */
+  open(path: string, text: string, eol?: EndOfLine): OpenResult {
+    if (eol !== undefined && eol !== '\n' && eol !== '\r\n') {
+      throw new TypeError(`eol must be '\\n' or '\\r\\n', got ${JSON.stringify(eol)}`);
+    }
     if (byteSize(text) > this.maxDocumentBytes) {
       this.documents.delete(path);
       return { kind: 'rejected', reason: `${path} is larger than ${this.maxDocumentBytes} bytes` };
     }
-    this.touch(path, { text, open: true });
+    this.touch(path, { text, open: true, eol: eol ?? uniformEol(text) });
     this.evict();
     return { kind: 'opened' };
   }
@@ -119,14 +130,16 @@ export class DocumentStore {
     const startOffset = index.offsetAt(event.range.start);
     const endOffset = index.offsetAt(event.range.end);
     if (startOffset > endOffset) return { kind: 'rejected', reason: 'range ends before it starts' };
-    const applied = applyEdits(document.text, [event]);
+    const applied = applyEdits(document.text, [event], { eol: document.eol ?? 'literal' });
     if (applied.kind === 'conflict') return { kind: 'rejected', reason: applied.reason };
     if (byteSize(applied.text) > this.maxDocumentBytes) {
       this.documents.delete(event.path);
       return { kind: 'rejected', reason: `${event.path} grew larger than ${this.maxDocumentBytes} bytes` };
     }
     const before = document.text;
-    this.touch(event.path, { text: applied.text, open: true });
+    // Only a document without a settled line break can gain one from inserted text.
+    const eol = document.eol ?? uniformEol(applied.text);
+    this.touch(event.path, { text: applied.text, open: true, eol });
     return { kind: 'applied', removedText: before.slice(startOffset, endOffset), before, after: applied.text };
   }
 
@@ -154,10 +167,11 @@ export class DocumentStore {
   }
 }
 
+/** Whether clamping would leave the position alone; scans only up to its line. */
 function isInside(index: LineIndex, position: Position): boolean {
   if (!Number.isInteger(position.line) || !Number.isInteger(position.character)) return false;
-  if (position.line < 0 || position.line >= index.lineCount || position.character < 0) return false;
-  return position.character <= index.lineLength(position.line);
+  const valid = index.validatePosition(position);
+  return valid.line === position.line && valid.character === position.character;
 }
 
 function byteSize(text: string): number {

@@ -4,7 +4,16 @@
 
 import type { ChangeEvent, Hunk, Position, Range, TextEdit } from './types';
 import { comparePositions } from './types';
-import { type EndOfLine, LineIndex, advancePosition, isAfter, isBefore, isSamePosition, normalizeEol, uniformEol } from './text';
+import {
+  type EndOfLine,
+  LineIndex,
+  advancePosition,
+  isAfter,
+  isBefore,
+  isSamePosition,
+  normalizeEol,
+  uniformEol,
+} from './text';
 
 export interface Conflict {
   readonly kind: 'conflict';
@@ -201,7 +210,9 @@ function resolveEdits(text: string, edits: readonly TextEdit[], options: ApplyOp
     .map((edit, order) => ({ edit, order, range: index.validateRange(edit.range) }))
     .sort(
       (a, b) =>
-        comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || a.order - b.order,
+        comparePositions(a.range.start, b.range.start) ||
+        comparePositions(a.range.end, b.range.end) ||
+        a.order - b.order,
     );
   const resolved: ResolvedEdit[] = [];
   let previousEnd = 0;

@@ -29,6 +29,9 @@ export interface EditHistoryOptions {
   readonly maxEditChars?: number;
 }
 
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
+
 interface ClosedEntry {
   readonly kind: 'closed';
   edit: RecordedEdit;
@@ -316,7 +319,9 @@ function splitsUnit(text: string, offset: number): boolean {
   if (offset <= 0 || offset >= text.length) return false;
   const previous = text.charCodeAt(offset - 1);
   const next = text.charCodeAt(offset);
-  return (previous === 13 && next === 10) || (previous >= 0xd800 && previous <= 0xdbff && next >= 0xdc00 && next <= 0xdfff);
+  const insideCrlf = previous === CARRIAGE_RETURN && next === LINE_FEED;
+  const insidePair = previous >= 0xd800 && previous <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+  return insideCrlf || insidePair;
 }
 
 function checkInteger(name: string, value: number, minimum: number): number {

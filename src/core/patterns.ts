@@ -305,8 +305,10 @@ function replacePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | u
     // A pure insertion must name what it precedes (`await fetch`, `export function`), or it
     // would apply before every `;` or `)` in the file.
     if (!rightToken || right.category === 'end' || rightToken.kind !== 'identifier') return undefined;
-    // Inserting only operators (`!`, `-`) changes meaning too locally to guess where else it goes.
-    if (!inserted.some((token) => token.kind === 'identifier')) return undefined;
+    // Only prefixes that qualify what follows generalize: `await `, `export `, `this.`. Operators
+    // (`!`, `-`) or arbitrary new code in front of a word do not.
+    const last = inserted[inserted.length - 1]!;
+    if (!(isKeyword(last.text) || MEMBER_ACCESS.has(last.text) || last.text === '::')) return undefined;
     const afterRight = view.after.tokens[first.afterEnd]!;
     insertedText = view.after.text.slice(inserted[0]!.start, afterRight.start);
   } else {

@@ -135,7 +135,7 @@ export class PropagationPredictor {
     switch (pattern.kind) {
       case 'rename':
       case 'member': {
-        if (pattern.occurrences < 2 && !this.looksComplete(pattern.tail, proposal)) return undefined;
+        if (pattern.occurrences < 2 && !this.looksComplete(pattern.tail, proposal, pattern.from)) return undefined;
         const oldDeclared = this.declared(pattern.from, proposal);
         // Both names declared: the user switched to another variable; that is not a rename.
         if (pattern.kind === 'rename' && oldDeclared && this.declared(pattern.to, proposal)) return undefined;
@@ -155,6 +155,8 @@ export class PropagationPredictor {
       case 'argument':
       case 'parameter': {
         if (!this.looksComplete(pattern.tail, proposal)) return undefined;
+        // `plan(3)` -> `plan(4)` once says nothing about the other `plan(3)` calls.
+        if (pattern.action === 'change' && isLiteral(pattern.oldKey) && isLiteral(pattern.text) && prior === 0) return undefined;
         const paths = [edit.path, ...this.relatedFiles(pattern.callee, pattern.member || pattern.kind === 'parameter', proposal)];
         let text = pattern.text;
         if (pattern.kind === 'parameter') {
@@ -211,7 +213,7 @@ export class PropagationPredictor {
       if (!source) continue;
       const raw = outcome.sites.get(path) ?? [];
       const fresh = path === edit.path ? raw.filter((site) => !overlaps(site, view.insertedStart, view.insertedEnd)) : raw;
-      const merged = mergeSameLine(source, fresh).filter((site) => source.text.slice(site.start, site.end) !== site.text);
+      const merged = mergeAdjacent(source, fresh).filter((site) => source.text.slice(site.start, site.end) !== site.text);
       const anchor = path === cursor.path ? source.offsetAt(cursor.position) : 0;
       const after = merged.filter((site) => site.start >= anchor).sort((a, b) => a.start - b.start);
       const before = merged.filter((site) => site.start < anchor).sort((a, b) => b.start - a.start);
@@ -249,13 +251,29 @@ export class PropagationPredictor {
    * must not be copied everywhere, so a name under the cursor counts only once it is known
    * elsewhere, or once the user paused for typingPauseMs.
    */
-  private looksComplete(tail: Token | undefined, proposal: Proposal): boolean {
+  private looksComplete(tail: Token | undefined, proposal: Proposal, replaced?: string): boolean {
     if (!tail || tail.kind !== 'identifier' || isKeyword(tail.text)) return true;
     const { cursor, edit, view, document } = proposal;
     const offset = document.offsetAt(cursor.position);
     if (cursor.path !== edit.path || offset < view.insertedStart || offset > view.insertedEnd) return true;
-    if (this.typingPauseMs === 0 || (this.clock && this.clock() - edit.timestampMs >= this.typingPauseMs)) return true;
+    if (this.typingPauseMs === 0) return true;
+    // `helpOp` while `helpOption` exists is most likely on its way there, pause or not.
+    if (this.extendsKnownName(tail.text, replaced, proposal)) return false;
+    if (this.clock && this.clock() - edit.timestampMs >= this.typingPauseMs) return true;
     return this.known(tail.text, proposal);
+  }
+
+  /** Some other name in the document starts with `prefix` and is longer. */
+  private extendsKnownName(prefix: string, replaced: string | undefined, proposal: Proposal): boolean {
+    const { document, view } = proposal;
+    return document.tokens.some(
+      (token) =>
+        token.kind === 'identifier' &&
+        token.text.length > prefix.length &&
+        token.text !== replaced &&
+        token.text.startsWith(prefix) &&
+        (token.start < view.insertedStart || token.start >= view.insertedEnd),
+    );
   }
 
   /** The name occurs outside the text just typed, in the document or in the index. */
@@ -328,20 +346,36 @@ function overlaps(site: Site, start: number, end: number): boolean {
   return site.start < end && site.end > start;
 }
 
-/** Several sites on one line become one edit, so that one accepted edit completes the line. */
-function mergeSameLine(source: SourceText, sites: readonly Site[]): Site[] {
-  const merged: Site[] = [];
+/**
+ * Sites whose changed lines touch (the same line, or adjacent lines) become one edit: a change
+ * is a block of consecutive changed lines, and one accepted edit should complete the block.
+ */
+function mergeAdjacent(source: SourceText, sites: readonly Site[]): Site[] {
+  const merged: { site: Site; last: number }[] = [];
   for (const site of [...sites].sort((a, b) => a.start - b.start)) {
+    const lines = changedLines(source, site);
     const previous = merged[merged.length - 1];
-    if (previous && site.start < previous.end) continue;
-    if (previous && source.lineOf(site.start) === source.lineOf(previous.end) && !previous.text.includes('\n') && !site.text.includes('\n')) {
-      const text = previous.text + source.text.slice(previous.end, site.start) + site.text;
-      merged[merged.length - 1] = { start: previous.start, end: site.end, text, strength: Math.min(previous.strength, site.strength) };
+    if (previous && site.start < previous.site.end) continue;
+    if (previous && lines.first <= previous.last + 1) {
+      const text = previous.site.text + source.text.slice(previous.site.end, site.start) + site.text;
+      const strength = Math.min(previous.site.strength, site.strength);
+      merged[merged.length - 1] = { site: { start: previous.site.start, end: site.end, text, strength }, last: Math.max(previous.last, lines.last) };
     } else {
-      merged.push(site);
+      merged.push({ site, last: lines.last });
     }
   }
-  return merged;
+  return merged.map((entry) => entry.site);
+}
+
+/** The document lines a site changes; `last < first` for lines inserted between two lines. */
+function changedLines(source: SourceText, site: Site): { first: number; last: number } {
+  let first = source.lineOf(site.start);
+  let last = source.lineOf(site.end);
+  const removes = site.end > site.start;
+  // Text inserted or removed after a line's end, starting with a line break, leaves that line be.
+  if (site.start === source.lineEnd(first) && (site.text === '' ? removes : /^[\r\n]/.test(site.text))) first += 1;
+  if (site.end === source.lineStart(last) && (site.text === '' ? removes : /[\r\n]$/.test(site.text))) last -= 1;
+  return { first, last };
 }
 
 function hashEdits(edits: readonly ScoredEdit[]): string {
@@ -351,6 +385,10 @@ function hashEdits(edits: readonly ScoredEdit[]): string {
     for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, '0');
+}
+
+function isLiteral(key: string): boolean {
+  return /^(?:-?\d[\w.]*|'[^']*'|"[^"]*")$/.test(key);
 }
 
 function positiveInteger(name: string, value: number): number {

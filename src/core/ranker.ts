@@ -9,7 +9,7 @@
 //   + 0.10 if the old name orphaned a rename whose old name has no declaration left: the
 //                                   remaining uses are now dangling references
 //   × (1 − 0.2 × (1 − context))     how exactly the site's neighbouring tokens match the edit's
-//   − 0.08 × min(1, lines / 500)    distance from the cursor within the file
+//   − 0.12 × min(1, lines / 400)    distance from the cursor within the file
 //   − 0.06 for another file         cross-file sites are right less often than local ones
 //   − 0.05 for many generic sites   a replacement, insertion or deletion matching > 12 sites
 // The Ranker then adds a per-kind threshold offset learned from accept/reject feedback.
@@ -47,8 +47,8 @@ export const MAX_PRIOR_APPLICATION_BONUS = 0.3;
 export const TARGET_KNOWN_BONUS = 0.08;
 export const OLD_NAME_ORPHANED_BONUS = 0.1;
 export const CONTEXT_WEIGHT = 0.2;
-export const MAX_DISTANCE_PENALTY = 0.08;
-export const DISTANCE_SCALE_LINES = 500;
+export const MAX_DISTANCE_PENALTY = 0.12;
+export const DISTANCE_SCALE_LINES = 400;
 export const OTHER_FILE_PENALTY = 0.06;
 export const MANY_SITES_PENALTY = 0.05;
 export const MANY_SITES_COUNT = 12;

@@ -179,15 +179,13 @@ export class SuggestionCache {
   private validate(entry: Entry, hash: string, index: LineIndex): CachedEdit[] | undefined {
     const path = entry.anchor.path;
     if (entry.windowHash !== undefined && entry.windowHash !== hash) return undefined;
-    if (entry.windowHash === undefined) {
-      // Edits away from the cursor keep their text through every change the cache saw, so a
-      // mismatch means it missed one.
-      for (const cached of entry.edits) {
-        if (cached.edit.path !== path || cached.expectedText === undefined || cached.consumed !== '') continue;
-        if (index.getText(cached.edit.range) !== cached.expectedText) return undefined;
-      }
-      entry.windowHash = hash;
+    // Edits keep the text they replace through every change the cache saw, so a mismatch means
+    // it missed one (the document was reloaded, say) and nothing in the entry can be trusted.
+    for (const cached of entry.edits) {
+      if (cached.edit.path !== path || cached.expectedText === undefined) continue;
+      if (index.getText(cached.edit.range) !== cached.expectedText) return undefined;
     }
+    entry.windowHash = hash;
     const pending = entry.edits.filter(
       (cached) => cached.edit.path !== path || index.getText(cached.edit.range) !== cached.edit.text,
     );

@@ -166,6 +166,9 @@ export class LineIndex {
   }
 }
 
+// One-off queries. Each builds a lazy LineIndex, so it scans the text only as far as it needs;
+// build a LineIndex yourself for several queries on one text.
+
 export function offsetAt(text: string, position: Position): number {
   return new LineIndex(text).offsetAt(position);
 }

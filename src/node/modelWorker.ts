@@ -20,6 +20,10 @@ export const INTRA_OP_THREADS = 2;
 export const PREFIX_CACHE_ENTRIES = 4;
 /** Prefill runs in chunks of this many tokens so a cancel lands between passes. */
 export const PREFILL_CHUNK_TOKENS = 256;
+/** Prompt lookup matches at most this many trailing generated tokens. */
+export const MAX_LOOKUP_NGRAM = 3;
+/** Draft tokens verified per pass: more rarely pay off, and each costs a logits row. */
+export const MAX_DRAFT_TOKENS = 8;
 
 export interface LoadRequest {
   readonly type: 'load';
@@ -183,9 +187,6 @@ export function lookupDraft(prompt: readonly number[], generated: readonly numbe
   }
   return [];
 }
-
-export const MAX_LOOKUP_NGRAM = 3;
-export const MAX_DRAFT_TOKENS = 8;
 
 export interface Generation {
   readonly ids: readonly number[];

@@ -1,5 +1,6 @@
-// Builds dist/extension.js with test/e2e/stubEngine.ts in place of src/node/createEngine.ts.
-// Only for exercising the harness before the real engine exists. Usage: node build-with-stub-engine.mjs <repo root>
+// Builds the extension with test/e2e/stubEngine.ts in place of src/node/createEngine.ts, into
+// test/e2e/.work/stub-dist/ so the real dist/ is never overwritten.
+// Usage: node build-with-stub-engine.mjs <repo root>
 import * as esbuild from 'esbuild';
 import path from 'node:path';
 
@@ -7,7 +8,7 @@ const root = process.argv[2];
 const stub = path.join(root, 'test', 'e2e', 'stubEngine.ts');
 await esbuild.build({
   entryPoints: [{ in: path.join(root, 'src', 'extension.ts'), out: 'extension' }],
-  outdir: path.join(root, 'dist'),
+  outdir: path.join(root, 'test', 'e2e', '.work', 'stub-dist'),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -24,4 +25,4 @@ await esbuild.build({
     },
   ],
 });
-console.log('built dist/extension.js WITH THE STUB ENGINE');
+console.log('built test/e2e/.work/stub-dist/extension.js WITH THE STUB ENGINE');

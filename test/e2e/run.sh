@@ -4,6 +4,7 @@
 # profile, runs the scenarios in test/e2e/drive.mjs and exits non-zero when any fails.
 #
 # Knobs: E2E_PORT (8765), E2E_SCENARIOS (comma list, default all), E2E_SKIP_BUILD=1,
+#        E2E_UPDATE_DOCS_IMAGES=1 (copy the README screenshots to docs/images after a passing run),
 #        E2E_ENGINE=stub (test the editor side against test/e2e/stubEngine.ts, not the real engine),
 #        E2E_INSTALL_MODE=copy|vsix (copy by default: vsce would pack onnxruntime's 290 MB).
 # Artifacts: test/e2e/.work/screenshots/*.png, test/e2e/.work/run/{results.json,events.jsonl,code-server.log,ud/logs}
@@ -20,19 +21,21 @@ log() { printf '\n[e2e %s] %s\n' "$(date +%T)" "$*"; }
 
 bash "$HERE/setup.sh"
 
-if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
-  if [ -f "$ROOT/src/node/createEngine.ts" ] && [ "${E2E_ENGINE:-real}" != stub ]; then
-    log "building the extension"
-    (cd "$ROOT" && node esbuild.config.mjs)
-  else
-    log "WARNING: building with test/e2e/stubEngine.ts instead of the real engine (E2E_ENGINE=stub or src/node/createEngine.ts missing)"
-    (cd "$ROOT" && node "$HERE/build-with-stub-engine.mjs" "$ROOT")
-  fi
+ENGINE="${E2E_ENGINE:-real}"
+[ -f "$ROOT/src/node/createEngine.ts" ] || ENGINE=stub
+BUNDLE=()
+if [ "$ENGINE" = stub ]; then
+  log "WARNING: testing with test/e2e/stubEngine.ts instead of the real engine"
+  node "$HERE/build-with-stub-engine.mjs" "$ROOT"
+  BUNDLE=("$WORK/stub-dist")
+elif [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
+  log "building the extension"
+  (cd "$ROOT" && node esbuild.config.mjs)
 fi
 
 log "staging the extension"
 STAGE="$WORK/extension"
-node "$HERE/stage-extension.mjs" "$ROOT" "$STAGE"
+node "$HERE/stage-extension.mjs" "$ROOT" "$STAGE" "${BUNDLE[@]}"
 EXT_ID=$(node -p 'const p=require(process.argv[1]); `${p.publisher}.${p.name}-${p.version}`' "$STAGE/package.json")
 
 rm -rf "$RUN" "$SHOTS"
@@ -106,6 +109,15 @@ CS_URL="http://127.0.0.1:$PORT" WS="$RUN/ws" EVENTS="$RUN/events.jsonl" OUT="$RU
 RC=$?
 set -e
 cleanup
+if [ "$RC" = 0 ] && [ "$ENGINE" = real ] && [ "${E2E_UPDATE_DOCS_IMAGES:-0}" = 1 ]; then
+  mkdir -p "$ROOT/docs/images"
+  cp "$SHOTS/1-ghost-text.png" "$ROOT/docs/images/ghost-text.png"
+  cp "$SHOTS/2-after-jump.png" "$ROOT/docs/images/inline-diff.png"
+  cp "$SHOTS/3-cross-file-hint.png" "$ROOT/docs/images/cross-file-hint.png"
+  cp "$SHOTS/3-cross-file-jump.png" "$ROOT/docs/images/cross-file-jump.png"
+  cp "$SHOTS/4-explain-view.png" "$ROOT/docs/images/explain-view.png"
+  log "updated docs/images from this run"
+fi
 echo "screenshots: $SHOTS"
 echo "logs: $RUN/code-server.log $RUN/ud/logs/ $RUN/events.jsonl"
 if [ "$RC" = 0 ]; then echo "E2E RESULT: PASS"; else echo "E2E RESULT: FAIL (rc=$RC)"; fi

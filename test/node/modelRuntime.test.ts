@@ -11,10 +11,11 @@ import * as esbuild from 'esbuild';
 import * as ort from 'onnxruntime-node';
 import { BpeTokenizer, SPECIAL_TOKENS } from '../../src/core/bpe';
 import type { EditWindow, Logger, ModelInput } from '../../src/core/ports';
-import { serializePrompt, serializeTarget } from '../../src/core/prompt';
+import { advanceTarget, initialTargetState, serializePrompt, serializeTarget } from '../../src/core/prompt';
 import { KvCache, PrefixCacheStore, commonPrefixLength } from '../../src/node/kvCache';
 import { checkSession, parseManifest } from '../../src/node/manifest';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
+import { forward, generateTarget, loadModel, lookupDraft } from '../../src/node/modelWorker';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = path.resolve(__dirname, '../..');
@@ -286,6 +287,36 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([expect.stringMatching(/did not stop/)]);
     const predictions = await model.predict(modelInput([window(2)], 20_000), new AbortController().signal);
     expect(predictions).toHaveLength(1);
+  });
+
+  it('speculative (prompt lookup) decoding yields exactly the greedy tokens', async () => {
+    // Random weights write long, arbitrary targets: a thorough check that verification keeps
+    // the cache and the grammar state in step with plain one-token-per-pass decoding.
+    const randomDir = path.join(work, 'random');
+    python(['-m', 'training.export', '--random-config', 'tiny', '--out', randomDir, '--tokenizer', path.join(work, 'tokenizer.json')]);
+    const loaded = await loadModel(path.join(randomDir, 'manifest.json'));
+    if (typeof loaded === 'string') throw new Error(loaded);
+    const target = window(11);
+    const prompt = serializePrompt({ history: [], snippets: [], window: target }, loaded.tokenizer);
+    const run = async (speculate: boolean) => {
+      loaded.prefixes.clear();
+      loaded.cache.truncate(0);
+      const logits = await forward(loaded, prompt.ids);
+      const last = logits.subarray(logits.length - loaded.manifest.vocabSize);
+      // Start inside a replaced line's text, where a random model keeps going until the limit.
+      const start = initialTargetState(loaded.tokenizer, target.lines.length);
+      const state = advanceTarget(advanceTarget(start, start.vocabulary.replace), start.vocabulary.slots[0]!);
+      return generateTarget(loaded, prompt.ids, last, state, 48, () => false, speculate);
+    };
+    const plain = await run(false);
+    const speculative = await run(true);
+    expect(plain!.ids.length).toBeGreaterThan(10);
+    expect(speculative!.ids).toEqual(plain!.ids);
+    expect(speculative!.logProbabilitySum).toBeCloseTo(plain!.logProbabilitySum, 3);
+    expect(speculative!.forwardPasses).toBeLessThanOrEqual(plain!.forwardPasses);
+    expect(lookupDraft([5, 6, 7, 8, 9, 6, 7, 1, 2], [3, 6, 7], 2)).toEqual([1, 2]);
+    expect(lookupDraft([5, 6, 7], [4], 3)).toEqual([]);
+    await loaded.session.release();
   });
 
   it('rejects bad options at construction', () => {

@@ -28,13 +28,18 @@ function applied(text: string, edits: TextEdit[], eol?: 'literal'): string {
 describe('applyEdits', () => {
   it('applies edits as if simultaneous, whatever their order', () => {
     const text = 'let count = 0;\ncount += 1;\nreturn count;';
-    const edits = [edit(rangeOf(2, 7, 2, 12), 'total'), edit(rangeOf(0, 4, 0, 9), 'total'), edit(rangeOf(1, 0, 1, 5), 'total')];
+    const edits = [
+      edit(rangeOf(2, 7, 2, 12), 'total'),
+      edit(rangeOf(0, 4, 0, 9), 'total'),
+      edit(rangeOf(1, 0, 1, 5), 'total'),
+    ];
     expect(applied(text, edits)).toBe('let total = 0;\ntotal += 1;\nreturn total;');
     expect(applied(text, [...edits].reverse())).toBe('let total = 0;\ntotal += 1;\nreturn total;');
   });
 
   it('allows touching edits and keeps the given order for insertions at one point', () => {
-    expect(applied('abc', [edit(rangeOf(0, 1, 0, 1), 'X'), edit(rangeOf(0, 1, 0, 1), 'Y'), edit(rangeOf(0, 1, 0, 2), '-')])).toBe('aXY-c');
+    const atOne = [edit(rangeOf(0, 1, 0, 1), 'X'), edit(rangeOf(0, 1, 0, 1), 'Y'), edit(rangeOf(0, 1, 0, 2), '-')];
+    expect(applied('abc', atOne)).toBe('aXY-c');
     expect(applied('abc', [edit(rangeOf(0, 0, 0, 1), '1'), edit(rangeOf(0, 1, 0, 2), '2')])).toBe('12c');
   });
 
@@ -44,7 +49,8 @@ describe('applyEdits', () => {
   });
 
   it('rejects edits for several paths', () => {
-    expect(applyEdits('abc', [edit(rangeOf(0, 0, 0, 0), 'x', 'a.ts'), edit(rangeOf(0, 0, 0, 0), 'y', 'b.ts')]).kind).toBe('conflict');
+    const twoPaths = [edit(rangeOf(0, 0, 0, 0), 'x', 'a.ts'), edit(rangeOf(0, 0, 0, 0), 'y', 'b.ts')];
+    expect(applyEdits('abc', twoPaths).kind).toBe('conflict');
   });
 
   it('normalizes inserted line breaks to a CRLF document, as VS Code does', () => {
@@ -65,7 +71,8 @@ describe('applyEdits', () => {
 
   it('works on empty documents and with tabs and non-ASCII text', () => {
     expect(applied('', [edit(rangeOf(0, 0, 0, 0), 'x')])).toBe('x');
-    expect(applied('\tcafé😀中', [edit(rangeOf(0, 5, 0, 7), '🙂'), edit(rangeOf(0, 0, 0, 1), '  ')])).toBe('  café🙂中');
+    const edits = [edit(rangeOf(0, 5, 0, 7), '🙂'), edit(rangeOf(0, 0, 0, 1), '  ')];
+    expect(applied('\tcafé😀中', edits)).toBe('  café🙂中');
   });
 });
 
@@ -204,7 +211,12 @@ describe('editToHunk', () => {
   });
 
   it('handles an empty document', () => {
-    expect(editToHunk('', edit(rangeOf(0, 0, 0, 0), 'x'))).toEqual({ path: 'a.ts', startLine: 0, beforeText: '', afterText: 'x' });
+    expect(editToHunk('', edit(rangeOf(0, 0, 0, 0), 'x'))).toEqual({
+      path: 'a.ts',
+      startLine: 0,
+      beforeText: '',
+      afterText: 'x',
+    });
   });
 
   it('tells a no-op edit', () => {

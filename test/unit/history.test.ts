@@ -19,10 +19,6 @@ class Session {
     this.history = new EditHistory(options);
   }
 
-  open(path: string, text: string): void {
-    this.documents.open(path, text);
-  }
-
   change(path: string, range: Range, text: string, elapsedMs = 50): void {
     this.now += elapsedMs;
     const event: ChangeEvent = { path, range, text };
@@ -70,7 +66,7 @@ function expectTrueInCurrentDocument(session: Session, edit: RecordedEdit): void
 describe('EditHistory coalescing', () => {
   it('turns per-keystroke typing into one edit', () => {
     const session = new Session();
-    session.open('a.ts', 'let x = 1;\nlet y = 2;\n');
+    session.documents.open('a.ts', 'let x = 1;\nlet y = 2;\n');
     session.type('a.ts', pointAt(0, 5), 'abc');
     const edits = session.history.edits();
     expect(edits).toHaveLength(1);
@@ -86,15 +82,17 @@ describe('EditHistory coalescing', () => {
 
   it('turns backspaces into one deletion', () => {
     const session = new Session();
-    session.open('a.ts', 'const counter = 0;');
+    session.documents.open('a.ts', 'const counter = 0;');
     session.backspace('a.ts', pointAt(0, 13), 7);
-    expect(session.history.edits()).toMatchObject([{ range: rangeOf(pointAt(0, 6), pointAt(0, 13)), removedText: 'counter', insertedText: '' }]);
+    expect(session.history.edits()).toMatchObject([
+      { range: rangeOf(pointAt(0, 6), pointAt(0, 13)), removedText: 'counter', insertedText: '' },
+    ]);
     expect(session.text('a.ts')).toBe('const  = 0;');
   });
 
   it('records nothing when typing is deleted again', () => {
     const session = new Session();
-    session.open('a.ts', 'value');
+    session.documents.open('a.ts', 'value');
     const end = session.type('a.ts', pointAt(0, 5), 'xyz');
     session.backspace('a.ts', end, 3);
     expect(session.history.edits()).toEqual([]);
@@ -103,14 +101,14 @@ describe('EditHistory coalescing', () => {
 
   it('describes a retyped word as one replacement of the original text', () => {
     const session = new Session();
-    session.open('a.ts', 'return count;\n');
+    session.documents.open('a.ts', 'return count;\n');
     session.change('a.ts', rangeOf(pointAt(0, 7), pointAt(0, 12)), 't');
     session.type('a.ts', pointAt(0, 8), 'otal');
     expect(session.history.edits()).toMatchObject([
       { range: rangeOf(pointAt(0, 7), pointAt(0, 12)), removedText: 'count', insertedText: 'total' },
     ]);
     const backAndForth = new Session();
-    backAndForth.open('a.ts', 'return count;\n');
+    backAndForth.documents.open('a.ts', 'return count;\n');
     const at = backAndForth.backspace('a.ts', pointAt(0, 12), 5);
     backAndForth.type('a.ts', at, 'total');
     expect(backAndForth.history.edits()).toMatchObject([{ removedText: 'count', insertedText: 'total' }]);
@@ -118,21 +116,17 @@ describe('EditHistory coalescing', () => {
 
   it('keeps typing across new lines in one edit', () => {
     const session = new Session();
-    session.open('a.ts', 'function f() {\n}\n');
+    session.documents.open('a.ts', 'function f() {\n}\n');
     session.type('a.ts', pointAt(0, 14), '\n  return 1;\n  // done');
     const edits = session.history.edits();
     expect(edits).toHaveLength(1);
-    expect(edits[0]?.hunk).toEqual({
-      path: 'a.ts',
-      startLine: 0,
-      beforeText: 'function f() {',
-      afterText: 'function f() {\n  return 1;\n  // done',
-    });
+    const afterText = 'function f() {\n  return 1;\n  // done';
+    expect(edits[0]?.hunk).toEqual({ path: 'a.ts', startLine: 0, beforeText: 'function f() {', afterText });
   });
 
   it('starts a new edit after a pause', () => {
     const session = new Session({ coalesceWindowMs: 1000 });
-    session.open('a.ts', 'ab');
+    session.documents.open('a.ts', 'ab');
     session.type('a.ts', pointAt(0, 1), 'x');
     session.type('a.ts', pointAt(0, 2), 'y', 1500);
     expect(session.history.edits().map((edit) => edit.insertedText)).toEqual(['x', 'y']);
@@ -141,7 +135,7 @@ describe('EditHistory coalescing', () => {
   it('starts a new edit in a separate region', () => {
     const lines = Array.from({ length: 12 }, (_, line) => `line ${line}`).join('\n');
     const session = new Session({ coalesceLineDistance: 2 });
-    session.open('a.ts', lines);
+    session.documents.open('a.ts', lines);
     session.type('a.ts', pointAt(1, 6), 'A');
     session.type('a.ts', pointAt(3, 6), 'B');
     session.type('a.ts', pointAt(9, 6), 'C');
@@ -158,23 +152,20 @@ describe('EditHistory coalescing', () => {
 
   it('starts a new edit in another file', () => {
     const session = new Session();
-    session.open('a.ts', 'a');
-    session.open('b.ts', 'b');
+    session.documents.open('a.ts', 'a');
+    session.documents.open('b.ts', 'b');
     session.type('a.ts', pointAt(0, 1), '1');
     session.type('b.ts', pointAt(0, 1), '2');
     session.type('a.ts', pointAt(0, 2), '3');
-    expect(session.history.edits().map((edit) => [edit.path, edit.insertedText])).toEqual([
-      ['a.ts', '1'],
-      ['b.ts', '2'],
-      ['a.ts', '3'],
-    ]);
+    const pathsAndTexts = session.history.edits().map((edit) => `${edit.path}:${edit.insertedText}`);
+    expect(pathsAndTexts).toEqual(['a.ts:1', 'b.ts:2', 'a.ts:3']);
     expect(session.history.forPath('a.ts')).toHaveLength(2);
     expect(session.history.last()?.insertedText).toBe('3');
   });
 
   it('coalesces multi-cursor typing into one edit per cursor', () => {
     const session = new Session();
-    session.open('a.ts', Array.from({ length: 10 }, (_, line) => `item${line}`).join('\n'));
+    session.documents.open('a.ts', Array.from({ length: 10 }, (_, line) => `item${line}`).join('\n'));
     let upper = pointAt(2, 5);
     let lower = pointAt(8, 5);
     for (const character of ['_', '\n', 'n']) {
@@ -195,7 +186,7 @@ describe('EditHistory coalescing', () => {
 describe('EditHistory positions', () => {
   it('moves older edits down when lines are added above them', () => {
     const session = new Session();
-    session.open('a.ts', 'one\ntwo\nthree\nfour\nfive\nsix\n');
+    session.documents.open('a.ts', 'one\ntwo\nthree\nfour\nfive\nsix\n');
     session.type('a.ts', pointAt(4, 4), '!');
     session.change('a.ts', rangeOf(pointAt(0, 0)), '// a\n// b\n', 2000);
     session.type('a.ts', pointAt(8, 0), 'x', 2000);
@@ -209,7 +200,7 @@ describe('EditHistory positions', () => {
 
   it('moves older edits along their line and up when lines are removed', () => {
     const session = new Session();
-    session.open('a.ts', 'a\nb\nc\nfoo(bar);\n');
+    session.documents.open('a.ts', 'a\nb\nc\nfoo(bar);\n');
     session.type('a.ts', pointAt(3, 7), ', baz');
     session.change('a.ts', rangeOf(pointAt(3, 0), pointAt(3, 3)), 'callFoo', 2000);
     session.change('a.ts', rangeOf(pointAt(0, 0), pointAt(2, 0)), '', 2000);
@@ -223,7 +214,7 @@ describe('EditHistory positions', () => {
 
   it('keeps CRLF documents exact and shows hunks with \\n', () => {
     const session = new Session();
-    session.open('a.ts', 'if (x) {\r\n}\r\n');
+    session.documents.open('a.ts', 'if (x) {\r\n}\r\n');
     session.change('a.ts', rangeOf(pointAt(0, 8)), '\r\n    ', 50);
     session.type('a.ts', pointAt(1, 4), 'go();');
     expect(session.text('a.ts')).toBe('if (x) {\r\n    go();\r\n}\r\n');
@@ -238,7 +229,7 @@ describe('EditHistory positions', () => {
 
   it('never splits a surrogate pair or a CRLF when trimming', () => {
     const session = new Session();
-    session.open('a.ts', 'x😀y');
+    session.documents.open('a.ts', 'x😀y');
     session.change('a.ts', rangeOf(pointAt(0, 1), pointAt(0, 3)), '😃');
     const edit = session.history.last();
     expect(edit).toMatchObject({ removedText: '😀', insertedText: '😃', range: rangeOf(pointAt(0, 1), pointAt(0, 3)) });
@@ -250,41 +241,45 @@ describe('EditHistory positions', () => {
       fc.constant({ kind: 'backspace' as const, text: '' }),
     );
     fc.assert(
-      fc.property(fc.constantFrom('start\nmiddle\nend', 'one line', '', 'a\r\nb'), fc.array(keystroke, { maxLength: 25 }), (initial, keys) => {
-        const session = new Session();
-        session.open('a.ts', initial);
-        let cursor = pointAt(0, Math.min(2, splitLines(initial)[0]!.length));
-        for (const key of keys) {
-          if (key.kind === 'type') {
-            session.change('a.ts', rangeOf(cursor), key.text, 10);
-            cursor = advancePosition(cursor, key.text);
-            continue;
+      fc.property(
+        fc.constantFrom('start\nmiddle\nend', 'one line', '', 'a\r\nb'),
+        fc.array(keystroke, { maxLength: 25 }),
+        (initial, keys) => {
+          const session = new Session();
+          session.documents.open('a.ts', initial);
+          let cursor = pointAt(0, Math.min(2, splitLines(initial)[0]!.length));
+          for (const key of keys) {
+            if (key.kind === 'type') {
+              session.change('a.ts', rangeOf(cursor), key.text, 10);
+              cursor = advancePosition(cursor, key.text);
+              continue;
+            }
+            const lines = splitLines(session.text('a.ts'));
+            let start: Position;
+            if (cursor.character > 0) {
+              const lowSurrogate = /[\udc00-\udfff]/.test(lines[cursor.line]!.charAt(cursor.character - 1));
+              start = pointAt(cursor.line, cursor.character - (lowSurrogate ? 2 : 1));
+            } else if (cursor.line > 0) {
+              start = pointAt(cursor.line - 1, lines[cursor.line - 1]!.length);
+            } else {
+              continue;
+            }
+            session.change('a.ts', rangeOf(start, cursor), '', 10);
+            cursor = start;
           }
-          const lines = splitLines(session.text('a.ts'));
-          let start: Position;
-          if (cursor.character > 0) {
-            const lowSurrogate = /[\udc00-\udfff]/.test(lines[cursor.line]!.charAt(cursor.character - 1));
-            start = pointAt(cursor.line, cursor.character - (lowSurrogate ? 2 : 1));
-          } else if (cursor.line > 0) {
-            start = pointAt(cursor.line - 1, lines[cursor.line - 1]!.length);
-          } else {
-            continue;
+          const edits = session.history.edits();
+          const final = session.text('a.ts');
+          if (final === initial) {
+            expect(edits).toEqual([]);
+            return;
           }
-          session.change('a.ts', rangeOf(start, cursor), '', 10);
-          cursor = start;
-        }
-        const edits = session.history.edits();
-        const final = session.text('a.ts');
-        if (final === initial) {
-          expect(edits).toEqual([]);
-          return;
-        }
-        expect(edits).toHaveLength(1);
-        const edit = edits[0]!;
-        const rebuilt = applyEdits(initial, [{ path: 'a.ts', range: edit.range, text: edit.insertedText }]);
-        expect(rebuilt).toEqual({ kind: 'applied', text: final });
-        expect(getText(initial, edit.range)).toBe(edit.removedText);
-      }),
+          expect(edits).toHaveLength(1);
+          const edit = edits[0]!;
+          const rebuilt = applyEdits(initial, [{ path: 'a.ts', range: edit.range, text: edit.insertedText }]);
+          expect(rebuilt).toEqual({ kind: 'applied', text: final });
+          expect(getText(initial, edit.range)).toBe(edit.removedText);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -293,14 +288,14 @@ describe('EditHistory positions', () => {
 describe('EditHistory bounds and bookkeeping', () => {
   it('keeps at most maxEdits edits, dropping the oldest', () => {
     const session = new Session({ maxEdits: 4 });
-    session.open('a.ts', '');
+    session.documents.open('a.ts', '');
     for (let index = 0; index < 10; index++) session.type('a.ts', pointAt(0, index), String(index), 5000);
     expect(session.history.edits().map((edit) => edit.insertedText)).toEqual(['6', '7', '8', '9']);
   });
 
   it('does not keep edits larger than maxEditChars', () => {
     const session = new Session({ maxEditChars: 100 });
-    session.open('a.ts', '');
+    session.documents.open('a.ts', '');
     session.change('a.ts', rangeOf(pointAt(0, 0)), 'x'.repeat(500));
     expect(session.history.edits()).toEqual([]);
     session.type('a.ts', pointAt(0, 500), 'y', 5000);
@@ -309,8 +304,8 @@ describe('EditHistory bounds and bookkeeping', () => {
 
   it('removes and renames paths, and clears', () => {
     const session = new Session();
-    session.open('a.ts', '');
-    session.open('b.ts', '');
+    session.documents.open('a.ts', '');
+    session.documents.open('b.ts', '');
     session.type('a.ts', pointAt(0, 0), 'a');
     session.type('b.ts', pointAt(0, 0), 'b');
     session.history.renamePath('a.ts', 'c.ts');
@@ -341,11 +336,15 @@ describe('DocumentStore', () => {
     expect(store.get('a.ts')).toBe('hello there');
   });
 
-  it("normalizes inserted line breaks to a CRLF document's", () => {
+  it("normalizes inserted line breaks to the document's, which sticks like VS Code's", () => {
     const store = new DocumentStore();
     store.open('a.ts', 'a\r\nb');
-    const result = store.apply({ path: 'a.ts', range: rangeOf(pointAt(1, 1)), text: '\nc' });
-    expect(result).toMatchObject({ kind: 'applied', after: 'a\r\nb\r\nc' });
+    expect(store.apply({ path: 'a.ts', range: rangeOf(pointAt(1, 1)), text: '\nc' })).toMatchObject({ after: 'a\r\nb\r\nc' });
+    store.apply({ path: 'a.ts', range: rangeOf(pointAt(0, 1), pointAt(2, 0)), text: '' });
+    expect(store.apply({ path: 'a.ts', range: rangeOf(pointAt(0, 0)), text: '\n' })).toMatchObject({ after: '\r\nac' });
+    store.open('b.ts', 'one line', '\r\n');
+    expect(store.apply({ path: 'b.ts', range: rangeOf(pointAt(0, 3)), text: '\n' })).toMatchObject({ after: 'one\r\n line' });
+    expect(() => store.open('c.ts', '', '\r' as never)).toThrow(TypeError);
   });
 
   it('rejects changes outside the document or to documents it does not hold', () => {

@@ -109,6 +109,48 @@ describe('serializePrompt', () => {
     expect(prompt.slots).toBe(32);
   });
 
+  it('respects any budget for any input (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '(', 'é', '😀', '\t'), maxLength: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text, text), { maxLength: 12 }),
+        fc.array(fc.tuple(text, fc.double({ min: 0, max: 1, noNaN: true })), { maxLength: 8 }),
+        fc.array(text, { minLength: 1, maxLength: 32 }),
+        fc.integer({ min: 128, max: 600 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        (edits, snippetTexts, rawLines, totalTokens, historyTokens, snippetTokens) => {
+          const lines = rawLines.map((line) => line.replace(/\n/g, ''));
+          const prompt = serializePrompt(
+            {
+              history: edits.map(([before, after], index) => edit('h.ts', before, after, index)),
+              snippets: snippetTexts.map(([body, score]) => snippet('s.ts', body, score)),
+              window: { path: 'w.ts', startLine: 3, lines, cursor: { line: 3, character: 2 } },
+            },
+            tokenizer,
+            { totalTokens, historyTokens, snippetTokens },
+          );
+          const vocabulary = promptVocabulary(tokenizer);
+          expect(prompt.ids.length).toBeLessThanOrEqual(totalTokens);
+          const snippetsAt = prompt.ids.indexOf(vocabulary.snippets);
+          const windowAt = prompt.ids.indexOf(vocabulary.window);
+          expect(snippetsAt - 2).toBeLessThanOrEqual(historyTokens);
+          expect(windowAt - snippetsAt - 1).toBeLessThanOrEqual(snippetTokens);
+          expect(prompt.ids.filter((id) => id === vocabulary.cursor)).toHaveLength(1);
+          expect(prompt.ids.slice(-2)).toEqual([vocabulary.endWindow, vocabulary.output]);
+          for (let slot = 0; slot < lines.length; slot++) expect(prompt.ids).toContain(vocabulary.slots[slot]);
+          if (prompt.truncatedSlots.length === 0) {
+            const windowText = tokenizer.decode(prompt.ids.slice(windowAt));
+            expect(windowText.replace('<|cursor|>', '')).toBe(
+              '<|window|><|file|>w.ts' + lines.map((line, slot) => `<|slot_${slot}|>${line}`).join('') + '<|end_window|><|output|>',
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects bad budgets and oversized windows loudly', () => {
     const input = { history: [], snippets: [], window };
     expect(() => serializePrompt(input, tokenizer, { totalTokens: 10, historyTokens: 0, snippetTokens: 0 })).toThrow(TypeError);
@@ -182,27 +224,27 @@ describe('serializeTarget / parseTarget', () => {
 
   it('detects invalid targets', () => {
     const target: EditWindow = { path: 'a.ts', startLine: 0, lines: ['a', 'b', 'c'] };
-    const v = promptVocabulary(tokenizer);
-    const slot = (k: number): number => v.slots[k] as number;
-    const x = tokenizer.encode('x');
+    const special = promptVocabulary(tokenizer);
+    const slot = (index: number): number => special.slots[index] as number;
+    const textIds = tokenizer.encode('x');
     const cases: number[][] = [
       [],
-      [v.replace, slot(1), ...x, v.endLine], // no eos
-      [v.replace, slot(3), ...x, v.endLine, v.eos], // slot N is only for inserts
-      [v.replace, slot(2), ...x, v.endLine, v.replace, slot(1), ...x, v.endLine, v.eos], // slots go back
-      [v.delete, slot(1), v.replace, slot(1), ...x, v.endLine, v.eos], // line taken twice
-      [v.replace, slot(1), ...x, v.eos], // no end_line
-      [...x, v.eos], // text before any op
-      [v.noChange, v.replace, slot(0), ...x, v.endLine, v.eos], // op after no_change
-      [v.insert, slot(9), ...x, v.endLine, v.eos], // slot beyond the window
-      [v.replace, slot(0), ...tokenizer.encode('x\ny'), v.endLine, v.eos], // line break inside a line
-      [v.eos],
+      [special.replace, slot(1), ...textIds, special.endLine], // no eos
+      [special.replace, slot(3), ...textIds, special.endLine, special.eos], // slot N is only for inserts
+      [special.replace, slot(2), ...textIds, special.endLine, special.replace, slot(1), ...textIds, special.endLine, special.eos], // slots go back
+      [special.delete, slot(1), special.replace, slot(1), ...textIds, special.endLine, special.eos], // line taken twice
+      [special.replace, slot(1), ...textIds, special.eos], // no end_line
+      [...textIds, special.eos], // text before any op
+      [special.noChange, special.replace, slot(0), ...textIds, special.endLine, special.eos], // op after no_change
+      [special.insert, slot(9), ...textIds, special.endLine, special.eos], // slot beyond the window
+      [special.replace, slot(0), ...tokenizer.encode('x\ny'), special.endLine, special.eos], // line break inside a line
+      [special.eos],
     ];
     for (const ids of cases) expect(parseTarget(ids, target, tokenizer).kind, tokenizer.decode(ids)).toBe('invalid');
-    const locked = [v.replace, slot(1), ...x, v.endLine, v.eos];
+    const locked = [special.replace, slot(1), ...textIds, special.endLine, special.eos];
     expect(parseTarget(locked, target, tokenizer).kind).toBe('change');
     expect(parseTarget(locked, target, tokenizer, { lockedSlots: [1] }).kind).toBe('invalid');
     // Tokens after <|eos|> are ignored; an identical replacement reads as no change.
-    expect(parseTarget([v.replace, slot(0), ...tokenizer.encode('a'), v.endLine, v.eos, 5, 6], target, tokenizer)).toEqual({ kind: 'no_change' });
+    expect(parseTarget([special.replace, slot(0), ...tokenizer.encode('a'), special.endLine, special.eos, 5, 6], target, tokenizer)).toEqual({ kind: 'no_change' });
   });
 });

@@ -70,7 +70,11 @@ describe('SuggestionCache typing-through', () => {
     const { cache, workspace } = setUp();
     const cursor = workspace.type('a.ts', anchor, 'cou');
     const found = cache.lookup(cursorAt('a.ts', cursor), workspace.text('a.ts'));
-    expect(found).toMatchObject({ id: 's1', source: 'cache', edits: [{ range: rangeOf(pointAt(1, 5)), text: 'nter += 1', score: 0.9 }] });
+    expect(found).toMatchObject({
+      id: 's1',
+      source: 'cache',
+      edits: [{ range: rangeOf(pointAt(1, 5)), text: 'nter += 1', score: 0.9 }],
+    });
     const completed = applyEdits(workspace.text('a.ts'), found!.edits);
     expect(completed).toEqual({ kind: 'applied', text: 'function tick() {\n  counter += 1\n}\n' });
   });
@@ -123,7 +127,8 @@ describe('SuggestionCache typing-through', () => {
     const workspace = new Workspace(cache);
     const text = 'if (ok) {\r\n}\r\n';
     workspace.texts.set('a.ts', text);
-    cache.store(cursorAt('a.ts', pointAt(0, 9)), text, suggestion('s', [scored('a.ts', rangeOf(pointAt(0, 9)), '\r\n  log("😀 done");')]));
+    const insertion = scored('a.ts', rangeOf(pointAt(0, 9)), '\r\n  log("😀 done");');
+    cache.store(cursorAt('a.ts', pointAt(0, 9)), text, suggestion('s', [insertion]));
     workspace.change('a.ts', rangeOf(pointAt(0, 9)), '\r\n');
     workspace.change('a.ts', rangeOf(pointAt(1, 0)), '  log("😀');
     // '😀' is two UTF-16 code units, so the cursor is at character 9.
@@ -190,7 +195,8 @@ describe('SuggestionCache validation and bounds', () => {
   it('evicts a suggestion whose edits are already in the document', () => {
     const cache = new SuggestionCache();
     const text = lines(20);
-    cache.store(cursorAt('a.ts', pointAt(2, 0)), text, suggestion('s', [scored('a.ts', rangeOf(pointAt(10, 0), pointAt(10, 4)), 'LINE')]));
+    const farEdit = scored('a.ts', rangeOf(pointAt(10, 0), pointAt(10, 4)), 'LINE');
+    cache.store(cursorAt('a.ts', pointAt(2, 0)), text, suggestion('s', [farEdit]));
     const applied = applyEdits(text, [{ path: 'a.ts', range: rangeOf(pointAt(10, 0), pointAt(10, 4)), text: 'LINE' }]);
     if (applied.kind !== 'applied') throw new Error('setup');
     expect(cache.lookup(cursorAt('a.ts', pointAt(2, 0)), applied.text)).toBeUndefined();
@@ -199,14 +205,16 @@ describe('SuggestionCache validation and bounds', () => {
 
   it('does not store a suggestion that changes nothing', () => {
     const cache = new SuggestionCache();
-    cache.store(cursorAt('a.ts', pointAt(0, 0)), 'abc', suggestion('s', [scored('a.ts', rangeOf(pointAt(0, 0), pointAt(0, 3)), 'abc')]));
+    const noOp = scored('a.ts', rangeOf(pointAt(0, 0), pointAt(0, 3)), 'abc');
+    cache.store(cursorAt('a.ts', pointAt(0, 0)), 'abc', suggestion('s', [noOp]));
     expect(cache.size).toBe(0);
   });
 
   it('treats a window it did not see change as stale', () => {
     const cache = new SuggestionCache();
     const text = lines(10);
-    cache.store(cursorAt('a.ts', pointAt(4, 0)), text, suggestion('s', [scored('a.ts', rangeOf(pointAt(4, 0)), '// note\n')]));
+    const note = scored('a.ts', rangeOf(pointAt(4, 0)), '// note\n');
+    cache.store(cursorAt('a.ts', pointAt(4, 0)), text, suggestion('s', [note]));
     expect(cache.lookup(cursorAt('a.ts', pointAt(4, 0)), text)).toBeDefined();
     const changed = text.replace('line 3', 'LINE 3');
     expect(cache.lookup(cursorAt('a.ts', pointAt(4, 0)), changed)).toBeUndefined();
@@ -245,7 +253,8 @@ describe('SuggestionCache validation and bounds', () => {
 
   it('forgets a path and clears', () => {
     const cache = new SuggestionCache();
-    cache.store(cursorAt('a.ts', pointAt(0, 0)), '', suggestion('s', [scored('a.ts', rangeOf(pointAt(0, 0)), 'x'), scored('b.ts', rangeOf(pointAt(0, 0)), 'y')]));
+    const twoFiles = [scored('a.ts', rangeOf(pointAt(0, 0)), 'x'), scored('b.ts', rangeOf(pointAt(0, 0)), 'y')];
+    cache.store(cursorAt('a.ts', pointAt(0, 0)), '', suggestion('s', twoFiles));
     cache.store(cursorAt('c.ts', pointAt(0, 0)), '', suggestion('t', [scored('c.ts', rangeOf(pointAt(0, 0)), 'z')]));
     cache.forgetPath('b.ts');
     expect(cache.lookup(cursorAt('a.ts', pointAt(0, 0)), '')?.edits.map((edit) => edit.path)).toEqual(['a.ts']);

@@ -33,11 +33,11 @@ function buildTiny(outDir: string, seed = 7): void {
 }
 
 function readSplit(outDir: string, split: string): SplitFiles {
-  const bin = readFileSync(join(outDir, `${split}.bin`));
-  const idx = readFileSync(join(outDir, `${split}.idx`));
+  const tokenBytes = readFileSync(join(outDir, `${split}.bin`));
+  const indexBytes = readFileSync(join(outDir, `${split}.idx`));
   return {
-    ids: new Uint16Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)),
-    index: new Uint32Array(idx.buffer.slice(idx.byteOffset, idx.byteOffset + idx.byteLength)),
+    ids: new Uint16Array(tokenBytes.buffer.slice(tokenBytes.byteOffset, tokenBytes.byteOffset + tokenBytes.byteLength)),
+    index: new Uint32Array(indexBytes.buffer.slice(indexBytes.byteOffset, indexBytes.byteOffset + indexBytes.byteLength)),
     examples: readFileSync(join(outDir, `${split}.examples.jsonl`), 'utf8')
       .trim()
       .split('\n')

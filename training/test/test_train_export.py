@@ -80,6 +80,19 @@ class TrainExportTest(unittest.TestCase):
         self.assertEqual(dims(model.graph.output[0]), ["batch", "new_len", 512])
         self.assertEqual((manifest["vocabSize"], manifest["layers"], manifest["heads"], manifest["headDim"]), (512, 2, 2, 32))
 
+        quantized = os.path.join(out, "model.int8.onnx")
+        run_module("training.quantize", "--model", os.path.join(out, "model.onnx"), "--out", quantized,
+                   "--manifest", os.path.join(out, "manifest.json"))
+        onnx.checker.check_model(onnx.load(quantized))
+        self.assertLess(os.path.getsize(quantized), 0.6 * os.path.getsize(os.path.join(out, "model.onnx")))
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as file:
+            repointed = json.load(file)
+        with open(quantized, "rb") as file:
+            self.assertEqual(hashlib.sha256(file.read()).hexdigest(), repointed["sha256"])
+        self.assertEqual(repointed["model"], "model.int8.onnx")
+        ops = {node.op_type for node in onnx.load(quantized).graph.node}
+        self.assertIn("MatMulInteger", ops)
+
 
 if __name__ == "__main__":
     unittest.main()
