@@ -45,6 +45,7 @@ export interface EngineCache {
   store(cursor: Cursor, documentText: string, suggestion: Suggestion): void;
   observe(event: ChangeEvent): void;
   lookup(cursor: Cursor, documentText: string): Suggestion | undefined;
+  forgetPath(path: string): void;
   clear(): void;
 }
 
@@ -114,6 +115,8 @@ export class Engine implements NextEditEngine {
 
   openDocument(path: string, text: string): void {
     this.dependencies.documents.open(path, text);
+    // Reopened with contents the cache never saw change: its suggestions there are unverifiable.
+    this.dependencies.cache.forgetPath(path);
     this.markDirty(path);
   }
 
@@ -126,7 +129,7 @@ export class Engine implements NextEditEngine {
     this.dependencies.history.removePath(path);
     this.dependencies.index?.remove(path);
     this.dependencies.texts.forget(path);
-    this.dependencies.cache.clear();
+    this.dependencies.cache.forgetPath(path);
     for (const [id, suggestion] of this.remembered) {
       if (suggestion.edits.some((edit) => edit.path === path)) this.remembered.delete(id);
     }

@@ -213,7 +213,7 @@ export class PropagationPredictor {
       if (!source) continue;
       const raw = outcome.sites.get(path) ?? [];
       const fresh = path === edit.path ? raw.filter((site) => !overlaps(site, view.insertedStart, view.insertedEnd)) : raw;
-      const merged = mergeAdjacent(source, fresh).filter((site) => source.text.slice(site.start, site.end) !== site.text);
+      const merged = mergeAdjacent(source, fresh, path === edit.path ? { start: view.insertedStart, end: view.insertedEnd } : undefined).filter((site) => source.text.slice(site.start, site.end) !== site.text);
       const anchor = path === cursor.path ? source.offsetAt(cursor.position) : 0;
       const after = merged.filter((site) => site.start >= anchor).sort((a, b) => a.start - b.start);
       const before = merged.filter((site) => site.start < anchor).sort((a, b) => b.start - a.start);
@@ -350,13 +350,15 @@ function overlaps(site: Site, start: number, end: number): boolean {
  * Sites whose changed lines touch (the same line, or adjacent lines) become one edit: a change
  * is a block of consecutive changed lines, and one accepted edit should complete the block.
  */
-function mergeAdjacent(source: SourceText, sites: readonly Site[]): Site[] {
+function mergeAdjacent(source: SourceText, sites: readonly Site[], keep?: { start: number; end: number }): Site[] {
   const merged: { site: Site; last: number }[] = [];
   for (const site of [...sites].sort((a, b) => a.start - b.start)) {
     const lines = changedLines(source, site);
     const previous = merged[merged.length - 1];
     if (previous && site.start < previous.site.end) continue;
-    if (previous && lines.first <= previous.last + 1) {
+    // Never swallow the text the user just typed into an edit, even unchanged.
+    const spansKept = previous !== undefined && keep !== undefined && keep.start < site.start && keep.end > previous.site.end;
+    if (previous && lines.first <= previous.last + 1 && !spansKept) {
       const text = previous.site.text + source.text.slice(previous.site.end, site.start) + site.text;
       const strength = Math.min(previous.site.strength, site.strength);
       merged[merged.length - 1] = { site: { start: previous.site.start, end: site.end, text, strength }, last: Math.max(previous.last, lines.last) };

@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { rebaseEdit, transformPosition } from './edits';
 import type { Clock } from './ports';
-import { LineIndex, advancePosition, isSamePosition } from './text';
+import { LineIndex, advancePosition, isAfter, isBefore, isSamePosition } from './text';
 import type { ChangeEvent, Cursor, Position, ScoredEdit, Suggestion } from './types';
 
 export const DEFAULT_MAX_CACHED_SUGGESTIONS = 64;
@@ -110,7 +110,7 @@ export class SuggestionCache {
 
   /**
    * The cached suggestion for this cursor, with its edits as they stand now, or undefined. Entries
-   * whose window no longer matches, or whose edits are all already in the document, are evicted.
+   * that no longer match the document (a change the cache did not see) are evicted.
    */
   lookup(cursor: Cursor, documentText: string): Suggestion | undefined {
     const ids = this.anchors.get(anchorKey(cursor));
@@ -154,11 +154,16 @@ export class SuggestionCache {
   /** False when the entry has nothing left to suggest. */
   private observeEntry(id: string, entry: Entry, event: ChangeEvent): boolean {
     const next: CachedEdit[] = [];
+    let typedThrough = false;
     for (const cached of entry.edits) {
       const outcome = followChange(cached, event);
       if (outcome === 'diverged' && isAtAnchor(cached.edit, entry.anchor)) return false;
+      if (outcome === 'done' || (typeof outcome === 'object' && outcome.consumed !== cached.consumed)) typedThrough = true;
       if (typeof outcome === 'object') next.push(outcome);
     }
+    // Any other change at the cursor rewrites the very edit the suggestion was predicted from
+    // (typing on after "te" in a rename to "text"), so the suggestion is stale, not rebased.
+    if (!typedThrough && touchesPosition(event, entry.anchor)) return false;
     entry.edits = next;
     if (next.length === 0) return false;
     if (entry.anchor.path === event.path) {
@@ -186,10 +191,9 @@ export class SuggestionCache {
       if (index.getText(cached.edit.range) !== cached.expectedText) return undefined;
     }
     entry.windowHash = hash;
-    const pending = entry.edits.filter(
-      (cached) => cached.edit.path !== path || index.getText(cached.edit.range) !== cached.edit.text,
-    );
-    return pending.length > 0 ? pending : undefined;
+    // An edit whose text is already in place would need its range to hold that text, which the
+    // check above rules out (no-op edits are never stored); so every remaining edit is pending.
+    return entry.edits.length > 0 ? entry.edits : undefined;
   }
 
   private index(id: string, anchor: Cursor): void {
@@ -250,6 +254,11 @@ function restoreConsumed(cached: CachedEdit, deletedFrom: Position): CachedEdit 
     }
   }
   return undefined;
+}
+
+function touchesPosition(event: ChangeEvent, cursor: Cursor): boolean {
+  const { start, end } = event.range;
+  return event.path === cursor.path && !isAfter(start, cursor.position) && !isBefore(end, cursor.position);
 }
 
 function isAtAnchor(edit: ScoredEdit, anchor: Cursor): boolean {

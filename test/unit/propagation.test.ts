@@ -200,18 +200,28 @@ describe('PropagationPredictor: renames', () => {
     expect(applySuggestion(workspace, rename!, 'src/a.ts')).toBe("import { tally } from './count';\nexport const a = tally([]);\n");
     expect(applySuggestion(workspace, rename!, 'src/b.ts')).toBe("import { tally, other } from './count';\nconsole.log(tally(other));\n");
     expect(rename!.edits.some((edit) => edit.path === 'src/unrelated.ts')).toBe(false);
-    // Same-file sites come first, and both uses on one line form one edit.
+    // Same-file sites come first; both uses on one line, or on adjacent lines, form one edit.
     expect(rename!.edits[0]).toMatchObject({ path: 'src/count.ts', range: { start: { line: 4, character: 14 } }, text: 'tally([1]) + tally' });
-    expect(rename!.edits.map((edit) => edit.path)).toEqual(['src/count.ts', 'src/count.ts', 'src/a.ts', 'src/a.ts', 'src/b.ts', 'src/b.ts']);
+    expect(rename!.edits.map((edit) => edit.path)).toEqual(['src/count.ts', 'src/count.ts', 'src/a.ts', 'src/b.ts']);
+    expect(applyEdits(workspace.files.get('src/a.ts')!, [rename!.edits[2]!])).toBe("import { tally } from './count';\nexport const a = tally([]);\n");
   });
 
   it('orders sites nearest after the cursor first, then the nearest before it', () => {
-    const text = ['let value = 1;', 'use(value);', 'value += 2;', 'show(value);', 'log(value);', ''].join('\n');
+    const text = ['let value = 1;', '', 'use(value);', '', 'value += 2;', '', 'show(value);', '', 'log(value);', ''].join('\n');
     const workspace = new Workspace({ 'm.js': text });
     const cursor = workspace.replace('m.js', 'value', 'amount', 2);
-    const [rename] = propose(workspace, { ...cursor, position: { line: 2, character: 0 } }, { pausedMs: 5000 });
-    expect(rename!.edits.map((edit) => edit.range.start.line)).toEqual([3, 4, 1, 0]);
-    expect(applyFirst(workspace, rename!)).toBe(['let value = 1;', 'use(value);', 'amount += 2;', 'show(amount);', 'log(value);', ''].join('\n'));
+    const [rename] = propose(workspace, { ...cursor, position: { line: 4, character: 0 } }, { pausedMs: 5000 });
+    expect(rename!.edits.map((edit) => edit.range.start.line)).toEqual([6, 8, 2, 0]);
+    expect(applyFirst(workspace, rename!)).toBe(text.replace('value += 2', 'amount += 2').replace('show(value)', 'show(amount)'));
+  });
+
+  it('makes one edit of changes on adjacent lines, as a diff hunk would', () => {
+    const text = ['let size = 1;', 'grow(size);', 'shrink(size);', '', 'print(size);', ''].join('\n');
+    const workspace = new Workspace({ 'h.js': text });
+    const cursor = workspace.replace('h.js', 'size', 'extent', 0);
+    const [rename] = propose(workspace, cursor, { pausedMs: 5000 });
+    expect(rename!.edits.map((edit) => [edit.range.start.line, edit.range.end.line])).toEqual([[1, 2], [4, 4]]);
+    expect(applyFirst(workspace, rename!)).toBe(text.replace('size = 1', 'extent = 1').replace('grow(size)', 'grow(extent)').replace('shrink(size)', 'shrink(extent)'));
   });
 
   it('does not propagate a name that is still being typed', () => {
@@ -271,7 +281,7 @@ describe('PropagationPredictor: renames', () => {
     const workspace = new Workspace({ 'w.ts': 'let size = 1;\r\nsize *= 2;\r\nprint(size, size);\r\n' });
     const cursor = workspace.replace('w.ts', 'size', 'width', 0);
     const [rename] = propose(workspace, cursor, { pausedMs: 5000 });
-    expect(rename!.edits.map((edit) => edit.range.start)).toEqual([{ line: 1, character: 0 }, { line: 2, character: 6 }]);
+    expect(rename!.edits.map((edit) => [edit.range.start, edit.range.end])).toEqual([[{ line: 1, character: 0 }, { line: 2, character: 16 }]]);
     expect(applySuggestion(workspace, rename!, 'w.ts')).toBe('let width = 1;\r\nwidth *= 2;\r\nprint(width, width);\r\n');
   });
 });
@@ -315,7 +325,7 @@ describe('PropagationPredictor: calls and members', () => {
     const workspace = new Workspace({ 'f.js': text });
     const cursor = workspace.replace('f.js', 'fetch(url)', 'fetch(url, cached)');
     const [suggestion] = propose(workspace, cursor, { pausedMs: 5000 });
-    expect(suggestion!.edits.map((edit) => edit.text)).toEqual([', true', ', true']);
+    expect(suggestion!.edits).toHaveLength(1);
     expect(applySuggestion(workspace, suggestion!, 'f.js')).toContain('fetch(b, true);\nfetch(c, true);');
 
     const unknown = new Workspace({ 'f.js': text.replace('fetch(a, true)', 'fetch(a)') });

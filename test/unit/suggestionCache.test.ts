@@ -192,7 +192,7 @@ describe('SuggestionCache rebasing', () => {
 });
 
 describe('SuggestionCache validation and bounds', () => {
-  it('evicts a suggestion whose edits are already in the document', () => {
+  it('evicts a suggestion whose edits were applied behind its back', () => {
     const cache = new SuggestionCache();
     const text = lines(20);
     const farEdit = scored('a.ts', rangeOf(pointAt(10, 0), pointAt(10, 4)), 'LINE');
@@ -269,5 +269,29 @@ describe('SuggestionCache validation and bounds', () => {
     expect(() => new SuggestionCache({ maxEntries: 0 })).toThrow(TypeError);
     expect(() => new SuggestionCache({ ttlMs: 1.5 })).toThrow(TypeError);
     expect(() => new SuggestionCache({ clock: 5 as never })).toThrow(TypeError);
+  });
+});
+
+describe('SuggestionCache staleness at the cursor', () => {
+  it('drops a suggestion derived from an edit the user keeps typing at the cursor', () => {
+    const cache = new SuggestionCache();
+    const workspace = new Workspace(cache);
+    workspace.texts.set('a.ts', 'let te = 1;\nuse(message);\n');
+    // Predicted from the half-typed rename `message` -> `te`; the user goes on typing `xt`.
+    const rename = suggestion('rename-te', [scored('a.ts', rangeOf(pointAt(1, 4), pointAt(1, 11)), 'te')]);
+    cache.store(cursorAt('a.ts', pointAt(0, 6)), workspace.text('a.ts'), rename);
+    const cursor = workspace.type('a.ts', pointAt(0, 6), 'xt');
+    expect(cache.lookup(cursorAt('a.ts', cursor), workspace.text('a.ts'))).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps a suggestion elsewhere when the user types away from its cursor', () => {
+    const cache = new SuggestionCache();
+    const workspace = new Workspace(cache);
+    workspace.texts.set('a.ts', 'let te = 1;\nuse(message);\n// note\n');
+    const rename = suggestion('rename', [scored('a.ts', rangeOf(pointAt(1, 4), pointAt(1, 11)), 'text')]);
+    cache.store(cursorAt('a.ts', pointAt(0, 6)), workspace.text('a.ts'), rename);
+    workspace.type('a.ts', pointAt(2, 7), '!');
+    expect(cache.lookup(cursorAt('a.ts', pointAt(0, 6)), workspace.text('a.ts'))?.edits[0]?.text).toBe('text');
   });
 });
