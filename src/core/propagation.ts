@@ -135,7 +135,7 @@ export class PropagationPredictor {
     switch (pattern.kind) {
       case 'rename':
       case 'member': {
-        if (pattern.occurrences < 2 && !this.looksComplete(pattern.tail, proposal, pattern.from)) return undefined;
+        if (pattern.occurrences < 2 && !this.looksComplete(pattern.tail, proposal)) return undefined;
         const oldDeclared = this.declared(pattern.from, proposal);
         // Both names declared: the user switched to another variable; that is not a rename.
         if (pattern.kind === 'rename' && oldDeclared && this.declared(pattern.to, proposal)) return undefined;
@@ -148,7 +148,8 @@ export class PropagationPredictor {
         return {
           sites: this.collect(paths, (source) => nameSites(source, pattern, includeMembers).filter((site) => inScope(source, site)), proposal),
           description: `rename ${arrow}`,
-          targetKnown: this.known(pattern.to, proposal),
+          // `.has` being used on other objects says nothing; a known free name does.
+          targetKnown: pattern.kind === 'rename' && this.known(pattern.to, proposal),
           oldNameOrphaned: pattern.kind === 'rename' && !oldDeclared,
         };
       }
@@ -157,7 +158,10 @@ export class PropagationPredictor {
         if (!this.looksComplete(pattern.tail, proposal)) return undefined;
         // `plan(3)` -> `plan(4)` once says nothing about the other `plan(3)` calls.
         if (pattern.action === 'change' && isLiteral(pattern.oldKey) && isLiteral(pattern.text) && prior === 0) return undefined;
-        const paths = [edit.path, ...this.relatedFiles(pattern.callee, pattern.member || pattern.kind === 'parameter', proposal)];
+        // A changed call reaches other files only through an imported callee; a changed
+        // definition reaches its callers wherever they are.
+        const crossFile = pattern.kind === 'parameter' || (!pattern.member && pattern.action !== 'change');
+        const paths = crossFile ? [edit.path, ...this.relatedFiles(pattern.callee, pattern.kind === 'parameter', proposal)] : [edit.path];
         let text = pattern.text;
         if (pattern.kind === 'parameter') {
           if (pattern.action === 'change') return undefined;
@@ -251,26 +255,26 @@ export class PropagationPredictor {
    * must not be copied everywhere, so a name under the cursor counts only once it is known
    * elsewhere, or once the user paused for typingPauseMs.
    */
-  private looksComplete(tail: Token | undefined, proposal: Proposal, replaced?: string): boolean {
+  private looksComplete(tail: Token | undefined, proposal: Proposal): boolean {
     if (!tail || tail.kind !== 'identifier' || isKeyword(tail.text)) return true;
     const { cursor, edit, view, document } = proposal;
     const offset = document.offsetAt(cursor.position);
     if (cursor.path !== edit.path || offset < view.insertedStart || offset > view.insertedEnd) return true;
     if (this.typingPauseMs === 0) return true;
-    // `helpOp` while `helpOption` exists is most likely on its way there, pause or not.
-    if (this.extendsKnownName(tail.text, replaced, proposal)) return false;
+    // `helpOp` while `helpOption` exists is most likely on its way there, pause or not; that
+    // includes retyping the very name being replaced.
+    if (this.extendsKnownName(tail.text, proposal)) return false;
     if (this.clock && this.clock() - edit.timestampMs >= this.typingPauseMs) return true;
     return this.known(tail.text, proposal);
   }
 
   /** Some other name in the document starts with `prefix` and is longer. */
-  private extendsKnownName(prefix: string, replaced: string | undefined, proposal: Proposal): boolean {
+  private extendsKnownName(prefix: string, proposal: Proposal): boolean {
     const { document, view } = proposal;
     return document.tokens.some(
       (token) =>
         token.kind === 'identifier' &&
         token.text.length > prefix.length &&
-        token.text !== replaced &&
         token.text.startsWith(prefix) &&
         (token.start < view.insertedStart || token.start >= view.insertedEnd),
     );

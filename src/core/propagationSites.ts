@@ -32,7 +32,7 @@ export function nameSites(source: SourceText, pattern: NamePattern, members: boo
     const matches = pattern.kind === 'member' ? access : members ? access || isMemberDeclaration(source, index) : !access;
     if (!matches) return;
     // `a.size` for `a.length` says little about `b.length`: another receiver matches weakly.
-    const strength = pattern.kind === 'member' && tokens[index - 2]?.text !== pattern.receiver ? 0.5 : 1;
+    const strength = pattern.kind === 'member' && tokens[index - 2]?.text !== pattern.receiver ? 0.25 : 1;
     sites.push({ start: token.start, end: token.end, text: pattern.to, strength });
   });
   return sites;
