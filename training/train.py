@@ -53,6 +53,16 @@ def learning_rate_at(step: int, peak: float, warmup_steps: int, total_steps: int
     return peak * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def schedule_horizon(step: int, first_step: int, total_steps: int, start_time: float, deadline: float) -> int:
+    """The step the cosine schedule ends at: total_steps, or earlier when a --minutes limit will
+    stop training first (projected from this run's pace), so a time-boxed run still anneals."""
+    done = step - first_step
+    if math.isinf(deadline) or done < 5:
+        return total_steps
+    pace = done / max(1e-6, time.time() - start_time)
+    return max(step + 1, min(total_steps, step + int(pace * max(0.0, deadline - time.time()))))
+
+
 def target_loss(model, inputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     mask = labels != IGNORE_INDEX
     logits, _, _ = model(inputs, logit_mask=mask)
@@ -181,9 +191,11 @@ def main(argv=None) -> int:
     stream = batches(train_split, train_usable, training.batch_tokens, generator)
     deadline = start_time + args.minutes * 60 if args.minutes else math.inf
     window_loss, window_steps = 0.0, 0
+    first_step = step
     model.train()
     while step < total_steps:
-        learning_rate = learning_rate_at(step, training.learning_rate, training.warmup_steps, total_steps,
+        learning_rate = learning_rate_at(step, training.learning_rate, training.warmup_steps,
+                                         schedule_horizon(step, first_step, total_steps, start_time, deadline),
                                          training.min_learning_rate_ratio)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate
