@@ -127,6 +127,9 @@ def main(argv=None) -> int:
         checkpoint = {"config_name": args.random_config, "step": 0, "tokens_seen": 0}
     if tokenizer_vocab is not None and tokenizer_vocab != model.config.vocab_size:
         raise SystemExit(f"tokenizer vocabSize {tokenizer_vocab} != model vocab_size {model.config.vocab_size}")
+    trained_with = checkpoint.get("data_tokenizer_sha256")
+    if trained_with and trained_with != sha256_of(tokenizer_target):
+        raise SystemExit(f"the model was trained on data tokenized by {trained_with[:12]}..., not by {args.tokenizer}")
     export_onnx(model, os.path.join(args.out, args.model_file))
     manifest = write_manifest(args.out, args.model_file, tokenizer_file, model.config, {
         "configName": checkpoint.get("config_name"), "parameters": model.parameter_count(),

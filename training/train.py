@@ -175,7 +175,8 @@ def main(argv=None) -> int:
     if use_cuda and TORCH_MAJOR >= 2:
         model = torch.compile(model)
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_cuda and torch.cuda.is_bf16_supported() else nullcontext()
-    checkpoint_meta = {"config": config_dict(config), "config_name": args.config, "train_config": config_dict(training)}
+    checkpoint_meta = {"config": config_dict(config), "config_name": args.config, "train_config": config_dict(training),
+                       "data_tokenizer_sha256": meta.get("tokenizerSha256")}
 
     log = open(os.path.join(args.out, LOG_FILE), "a", encoding="utf-8") if is_main else None
 

@@ -37,7 +37,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'or', 'not', 'elif', 'except', 'raise', 'with', 'global', 'nonlocal', 'del', 'assert', 'is', 'self',
   'func', 'package', 'go', 'defer', 'chan', 'map', 'struct', 'range', 'select', 'fallthrough', 'goto',
   'nil', 'fn', 'mut', 'pub', 'impl', 'trait', 'match', 'loop', 'use', 'mod', 'crate', 'Self', 'where',
-  'ref', 'move', 'dyn', 'unsafe', 'extern', 'type',
+  'ref', 'move', 'dyn', 'unsafe', 'extern', 'type', 'as', 'from',
   // TypeScript's primitive types read as names but are never renamed like one.
   'any', 'unknown', 'never', 'string', 'number', 'boolean', 'object', 'symbol', 'bigint',
 ]);

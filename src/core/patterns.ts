@@ -12,6 +12,8 @@ import { splitLines, type EditView } from './logicalEdit';
 export const MAX_EDIT_TOKENS = 600;
 export const MAX_PATTERN_LINES = 8;
 export const MAX_REPLACED_TOKENS = 8;
+/** `export default async ` is as long as a qualifying prefix gets. */
+export const MAX_PREFIX_TOKENS = 3;
 const MAX_CHANGE_RUNS = 6;
 const MEMBER_ACCESS = new Set(['.', '?.']);
 const MEMBER_MODIFIERS = new Set(['static', 'public', 'private', 'protected', 'readonly', 'override', 'abstract']);
@@ -308,7 +310,7 @@ function replacePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | u
     // Only prefixes that qualify what follows generalize: `await `, `export `, `this.`. Operators
     // (`!`, `-`) or arbitrary new code in front of a word do not.
     const last = inserted[inserted.length - 1]!;
-    if (!(isKeyword(last.text) || MEMBER_ACCESS.has(last.text) || last.text === '::')) return undefined;
+    if (inserted.length > MAX_PREFIX_TOKENS || !(isKeyword(last.text) || MEMBER_ACCESS.has(last.text) || last.text === '::')) return undefined;
     const afterRight = view.after.tokens[first.afterEnd]!;
     insertedText = view.after.text.slice(inserted[0]!.start, afterRight.start);
   } else {

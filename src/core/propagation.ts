@@ -9,7 +9,7 @@ import { derivePatterns, patternKey, type Pattern } from './patterns';
 import { argumentSites, deleteLineSites, insertLineSites, nameSites, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
 import { propagationConfidence, type PropagationFeatures } from './ranker';
 import type { Clock, LineSpan, WorkspaceIndex } from './ports';
-import type { Cursor, RecordedEdit, ScoredEdit, Suggestion } from './types';
+import type { Cursor, Position, RecordedEdit, ScoredEdit, Suggestion } from './types';
 
 export const DEFAULT_MAX_SITES = 50;
 export const DEFAULT_MAX_FILES = 20;
@@ -26,6 +26,8 @@ export const MAX_CACHED_DOCUMENTS = 32;
 export const MAX_PRIOR_EDITS_COMPARED = 12;
 export const MAX_INDEX_OCCURRENCES = 500;
 const MAX_PATTERNS_PER_EDIT = 3;
+/** Punctuation that cannot end a finished expression: operators and opening brackets. */
+const DANGLING = /^(?:[-+*/%=<>!&|^~?:.([{]|\*\*|[=!<>]=|===|!==|=>|&&|\|\||\?\?|<<|>>|>>>|[-+*/%&|^]=|\?\.)$/;
 /** Member names too common to follow across files: `.get` elsewhere is rarely the same `.get`. */
 const COMMON_MEMBER_NAMES = new Set(['get', 'set', 'add', 'has', 'map', 'push', 'pop', 'length', 'name', 'value', 'id', 'type', 'data', 'then', 'call', 'apply', 'bind', 'toString', 'log', 'run', 'init']);
 
@@ -256,11 +258,15 @@ export class PropagationPredictor {
    * elsewhere, or once the user paused for typingPauseMs.
    */
   private looksComplete(tail: Token | undefined, proposal: Proposal): boolean {
-    if (!tail || tail.kind !== 'identifier' || isKeyword(tail.text)) return true;
+    if (!tail) return true;
     const { cursor, edit, view, document } = proposal;
     const offset = document.offsetAt(cursor.position);
     if (cursor.path !== edit.path || offset < view.insertedStart || offset > view.insertedEnd) return true;
     if (this.typingPauseMs === 0) return true;
+    // `evicted = ` at the end of a line is an expression still being written.
+    const restOfLine = document.text.slice(offset, document.lineEnd(document.lineOf(offset))).trim();
+    if (tail.kind === 'punctuation' && DANGLING.test(tail.text) && restOfLine === '') return false;
+    if (tail.kind !== 'identifier' || isKeyword(tail.text)) return true;
     // `helpOp` while `helpOption` exists is most likely on its way there, pause or not; that
     // includes retyping the very name being replaced.
     if (this.extendsKnownName(tail.text, proposal)) return false;
@@ -276,18 +282,20 @@ export class PropagationPredictor {
         token.kind === 'identifier' &&
         token.text.length > prefix.length &&
         token.text.startsWith(prefix) &&
-        (token.start < view.insertedStart || token.start >= view.insertedEnd),
+        untouched(token.start, token.end, view),
     );
   }
 
   /** The name occurs outside the text just typed, in the document or in the index. */
   private known(name: string, proposal: Proposal): boolean {
     const { document, view, edit } = proposal;
-    const outside = (offset: number): boolean => offset < view.insertedStart || offset >= view.insertedEnd;
-    if (document.tokens.some((token) => token.text === name && token.kind === 'identifier' && outside(token.start))) return true;
+    if (document.tokens.some((token) => token.text === name && token.kind === 'identifier' && untouched(token.start, token.end, view))) return true;
     const index = this.index;
     if (!index) return false;
-    const elsewhere = (path: string, position: { line: number; character: number }): boolean => path !== edit.path || outside(document.offsetAt(position));
+    const elsewhere = (path: string, position: Position): boolean => {
+      const start = document.offsetAt(position);
+      return path !== edit.path || untouched(start, start + name.length, view);
+    };
     return index.definitions(name).some((definition) => elsewhere(definition.path, definition.position)) ||
       index.occurrences(name, MAX_INDEX_OCCURRENCES).some((occurrence) => elsewhere(occurrence.path, occurrence.position));
   }
@@ -296,9 +304,11 @@ export class PropagationPredictor {
   private declared(name: string, proposal: Proposal): boolean {
     const { document, view, edit } = proposal;
     const tokens = document.tokens;
-    const outside = (offset: number): boolean => offset < view.insertedStart || offset >= view.insertedEnd;
-    if (tokens.some((token, index) => token.text === name && outside(token.start) && DECLARATION_WORDS.has(tokens[index - 1]?.text ?? ''))) return true;
-    return (this.index?.definitions(name) ?? []).some((definition) => definition.path !== edit.path || outside(document.offsetAt(definition.position)));
+    if (tokens.some((token, index) => token.text === name && untouched(token.start, token.end, view) && DECLARATION_WORDS.has(tokens[index - 1]?.text ?? ''))) return true;
+    return (this.index?.definitions(name) ?? []).some((definition) => {
+      const start = document.offsetAt(definition.position);
+      return definition.path !== edit.path || untouched(start, start + name.length, view);
+    });
   }
 
   private enclosingFunction(proposal: Proposal): LineSpan | undefined {
@@ -341,6 +351,11 @@ function priorApplications(history: readonly RecordedEdit[], mergedCount: number
     for (const key of new Set(derivePatterns(hunkView(edit)).map(patternKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A span of the document that the text just typed neither overlaps nor adjoins. */
+function untouched(start: number, end: number, view: EditView): boolean {
+  return end < view.insertedStart || start > view.insertedEnd;
 }
 
 /** Whether a site touches the text the user just typed (`[start, end)` in the document). */

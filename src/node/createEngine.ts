@@ -54,7 +54,8 @@ export interface Workspace {
 
 export function openWorkspace(options: WorkspaceOptions, signal: AbortSignal): Workspace {
   const clock = options.clock ?? (() => performance.now());
-  const grammars = new Grammars({ logger: options.logger, ...(options.grammarDirectory ? { wasmDirectory: options.grammarDirectory } : {}) });
+  const grammarDirectory = options.grammarDirectory ?? bundledGrammarDirectory();
+  const grammars = new Grammars({ logger: options.logger, ...(grammarDirectory ? { wasmDirectory: grammarDirectory } : {}) });
   const index = new TreeSitterIndex({ grammars, logger: options.logger, ...(options.maxIndexedFiles ? { maxIndexedFiles: options.maxIndexedFiles } : {}) });
   const fileReader = new NodeFileReader({ root: options.workspaceRoot });
   const model = createModel(options, clock);
@@ -136,6 +137,12 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): Ne
     },
     settings.budgetMs === undefined ? {} : { budgetMs: settings.budgetMs },
   );
+}
+
+/** dist/grammars next to the bundle, where the build copies the .wasm files; absent when run from sources. */
+function bundledGrammarDirectory(): string | undefined {
+  const directory = join(__dirname, 'grammars');
+  return existsSync(join(directory, 'tree-sitter-typescript.wasm')) ? directory : undefined;
 }
 
 function createModel(options: WorkspaceOptions, clock: Clock): OnnxNextEditModel | undefined {

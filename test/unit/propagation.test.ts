@@ -232,6 +232,18 @@ describe('PropagationPredictor: renames', () => {
     // The same edit once the user paused, or moved the cursor away, is finished.
     expect(propose(workspace, cursor, { pausedMs: 5000 })[0]?.explanation.pattern).toBe('rename `count` → `tot`');
     expect(propose(workspace, { path: 'a.js', position: { line: 2, character: 0 } })).toHaveLength(1);
+    // Typing a suffix onto a name: the index already holds the half-typed name, at the cursor.
+    const suffix = new Workspace({ 'e.js': "import { decode } from 'entities';\ndecode(x);\n" });
+    expect(propose(suffix, suffix.insertAfter('e.js', 'decode', 'St'), { index: true })).toEqual([]);
+  });
+
+  it('treats the prefix of a longer known name, or a dangling operator, as unfinished even after a pause', () => {
+    const prefix = new Workspace({ 'p.js': 'let description = 1;\nshow(label);\nshow(label);\n' });
+    expect(propose(prefix, prefix.replace('p.js', 'label', 'descrip', 0), { pausedMs: 5000 })).toEqual([]);
+    const retyped = new Workspace({ 'r.js': 'let description = 1;\nuse(description);\n' });
+    expect(propose(retyped, retyped.replace('r.js', 'description', 'descri', 0), { pausedMs: 5000 })).toEqual([]);
+    const dangling = new Workspace({ 'd.js': 'function f() {\n  if (a) {\n    return\n  }\n  return\n}\n' });
+    expect(propose(dangling, dangling.replace('d.js', 'return', 'done =', 0), { pausedMs: 5000 })).toEqual([]);
   });
 
   it('accepts a name under the cursor that is already known elsewhere', () => {
