@@ -83,12 +83,12 @@ async function runCase(
         sources: options.sources,
         top: BENCH_TOP_EDITS,
       },
-      0,
+      workspace.clock,
       new AbortController().signal,
     );
     output.write(`${JSON.stringify({ id: benchCase.id, edits: outcome.edits, latencyMs: round(outcome.latencyMs) })}\n`);
     const exact = benchCase.expectedFiles ? isExact(engine.documentText.bind(engine), outcome.edits[0], benchCase.expectedFiles) : undefined;
-    const cacheHitMs = await measureTypingThrough(engine, outcome, options.sources);
+    const cacheHitMs = await measureTypingThrough(engine, outcome, options.sources, workspace.clock);
     // The index is shared by the cases of a workspace: put back what this case's events changed.
     for (const [path, text] of outcome.originalTexts) await workspace.index.update(path, text);
     return {

@@ -11,8 +11,8 @@ import { createEngine, openWorkspace } from '../node/createEngine';
 import { cursorAfter } from './inputs';
 import { round } from './predictCommand';
 import { DEMO_STEPS } from './demoScript';
+import { REPLAY_KEYSTROKE_INTERVAL_MS, REPLAY_PAUSE_MS } from './replay';
 
-const STEP_INTERVAL_MS = 2_000;
 
 interface Palette {
   readonly red: (text: string) => string;
@@ -35,10 +35,11 @@ export async function demoCommand(workspaceRoot: string, logger: Logger, colour:
     await workspace.warmUp();
     const engine = createEngine(workspace, { logger });
     for (const path of await listFiles(workspaceRoot)) engine.openDocument(path, await readFile(join(workspaceRoot, path), 'utf8'));
-    let clockMs = 0;
     for (const [index, step] of DEMO_STEPS.entries()) {
       output.push('', paint.bold(`Step ${index + 1}: ${step.title}`));
-      for (const event of step.events) engine.recordChange(event, (clockMs += 40));
+      // Keystrokes 40 ms apart, then the user pauses before the prediction, as in the editor.
+      let clockMs = workspace.clock() - REPLAY_PAUSE_MS - step.events.length * REPLAY_KEYSTROKE_INTERVAL_MS;
+      for (const event of step.events) engine.recordChange(event, (clockMs += REPLAY_KEYSTROKE_INTERVAL_MS));
       const lastEvent = step.events[step.events.length - 1];
       if (!lastEvent) continue;
       const result = await engine.predict(cursorAfter(lastEvent), {}, new AbortController().signal);
@@ -51,10 +52,9 @@ export async function demoCommand(workspaceRoot: string, logger: Logger, colour:
       output.push(`  ${top.explanation.pattern ?? top.source} · confidence ${top.score.toFixed(2)} · ${round(result.latencyMs)} ms`);
       for (const edit of top.edits) output.push(...renderEdit(engine, edit, paint));
       if (step.accept) {
-        accept(engine, top, (clockMs += STEP_INTERVAL_MS));
+        accept(engine, top, workspace.clock());
         output.push(paint.dim(`  accepted (${top.edits.length} edit${top.edits.length === 1 ? '' : 's'})`));
       }
-      clockMs += STEP_INTERVAL_MS;
     }
     engine.dispose();
   } finally {

@@ -26,12 +26,12 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   },
   {
     title: 'Add a `unit` parameter to formatArea()',
-    events: typed('src/geometry.ts', 12, 40, ', unit: string'),
+    events: typed('src/geometry.ts', 12, 47, ', unit: string'),
     accept: false,
   },
   {
     title: "Pass 'm²' at the first call site, in report.ts",
-    events: typed('src/report.ts', 3, 32, ", 'm²'"),
+    events: typed('src/report.ts', 3, 36, ", 'm²'"),
     accept: true,
   },
 ];

@@ -31,7 +31,7 @@ export async function predictCommand(flags: ReadonlyMap<string, string>, logger:
     const outcome = await replayAndPredict(
       engine,
       { workspaceRoot, events, ...(cursor ? { cursor } : {}), sources, top },
-      0,
+      workspace.clock,
       new AbortController().signal,
     );
     engine.dispose();

@@ -9,6 +9,11 @@ import { cursorAfter, UsageError } from './inputs';
 
 /** Spacing of replayed keystrokes on the engine's clock, so coalescing sees one typing burst. */
 export const REPLAY_KEYSTROKE_INTERVAL_MS = 40;
+/**
+ * The prediction is asked for this long after the last replayed keystroke: the moment the user
+ * pauses after an edit, when a next-edit suggestion matters (and a half-typed name is finished).
+ */
+export const REPLAY_PAUSE_MS = 1_000;
 
 export interface ReplayRequest {
   readonly workspaceRoot: string;
@@ -30,11 +35,11 @@ export interface ReplayOutcome {
 export async function replayAndPredict(
   engine: NextEditEngine,
   request: ReplayRequest,
-  startClockMs: number,
+  clock: () => number,
   signal: AbortSignal,
 ): Promise<ReplayOutcome> {
   const originalTexts = await openTouchedDocuments(engine, request.workspaceRoot, request.events, request.cursor);
-  let clockMs = startClockMs;
+  let clockMs = clock() - REPLAY_PAUSE_MS - request.events.length * REPLAY_KEYSTROKE_INTERVAL_MS;
   request.events.forEach((event, index) => {
     clockMs += REPLAY_KEYSTROKE_INTERVAL_MS;
     if (!engine.recordChange(event, clockMs)) {

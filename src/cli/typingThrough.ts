@@ -5,13 +5,13 @@ import type { NextEditEngine } from '../core/engineApi';
 import type { SourceSelection } from '../core/types';
 import { comparePositions, isEmptyRange } from '../core/types';
 import type { ReplayOutcome } from './replay';
-import { REPLAY_KEYSTROKE_INTERVAL_MS } from './replay';
 
 /** Milliseconds of the follow-up prediction when it was a cache hit; undefined otherwise. */
 export async function measureTypingThrough(
   engine: NextEditEngine,
   outcome: ReplayOutcome,
   sources: SourceSelection,
+  clock: () => number,
 ): Promise<number | undefined> {
   if (outcome.result.kind !== 'suggestions') return undefined;
   const first = outcome.result.suggestions[0]?.edits[0];
@@ -20,7 +20,7 @@ export async function measureTypingThrough(
   const typed = first.text.slice(0, first.text.codePointAt(0)! > 0xffff ? 2 : 1);
   if (typed === '\n' || typed === '\r') return undefined;
   const at = outcome.cursor.position;
-  const applied = engine.recordChange({ path: first.path, range: { start: at, end: at }, text: typed }, 1e9 + REPLAY_KEYSTROKE_INTERVAL_MS);
+  const applied = engine.recordChange({ path: first.path, range: { start: at, end: at }, text: typed }, clock());
   if (!applied) return undefined;
   const cursor = { path: first.path, position: { line: at.line, character: at.character + typed.length } };
   const followUp = await engine.predict(cursor, { sources }, new AbortController().signal);

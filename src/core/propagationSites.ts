@@ -139,8 +139,8 @@ export function replaceSites(source: SourceText, pattern: ReplacePattern): Site[
 export function insertLineSites(source: SourceText, pattern: LinesPattern): Site[] {
   const inserted = pattern.lines;
   const insertedTokens = inserted.map((line) => tokenize(line, source.language));
-  // Names quoted in the inserted lines count too: `this.log('a')` refers to `a`.
-  const insertedNames = new Set(insertedTokens.flat().flatMap((token) => (token.kind === 'string' ? token.text.match(/[A-Za-z_$][\w$]*/g) ?? [] : isName(token) ? [token.text] : [])));
+  // A name quoted on its own counts too: `this.log('a')` refers to `a`; a word in a path does not.
+  const insertedNames = new Set(insertedTokens.flat().flatMap((token) => (token.kind === 'string' ? [token.text.slice(1, -1)] : isName(token) ? [token.text] : [])));
   const declaredNames = insertedTokens.flatMap((tokens) => tokens.filter((token, index) => isName(token) && DECLARATION_WORDS.has(tokens[index - 1]?.text ?? '')).map((token) => token.text));
   const insertedShapes = new Set(inserted.map(lineShape));
   for (const anchorLine of [pattern.docLine - 1, pattern.docLine + inserted.length]) {

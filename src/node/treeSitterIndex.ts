@@ -255,7 +255,8 @@ function extractFacts(root: Node, text: string, path: string, rules: SyntaxRules
           const start = cursor.startPosition;
           packed.push(nameId, start.row, start.column);
         }
-      } else if (rules.interestingTypes.has(type)) {
+      } else if (cursor.nodeIsNamed && rules.interestingTypes.has(type)) {
+        // Anonymous keyword tokens share type names with nodes (`function`, `class`): skip them.
         collect(cursor.currentNode, path, rules, definitions, imports, scopes);
       }
       if (cursor.gotoFirstChild()) continue;

@@ -259,3 +259,13 @@ describe('Grammars that fail to load', () => {
     expect(index.definitions('C')).toHaveLength(1);
   });
 });
+
+describe('TreeSitterIndex scopes and keyword tokens', () => {
+  it('does not mistake the `function` keyword for a one-line function scope', async () => {
+    const logger = { info: () => undefined, warn: () => undefined };
+    const index = new TreeSitterIndex({ grammars: new Grammars({ logger }), logger });
+    await index.update('g.ts', 'export function area(w: number): number {\n  const twice = w * 2;\n  return twice;\n}\n');
+    expect(index.enclosingScope('g.ts', { line: 0, character: 22 })).toMatchObject({ name: 'area', startLine: 0, endLine: 4 });
+    index.dispose();
+  });
+});

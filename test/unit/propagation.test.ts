@@ -430,6 +430,8 @@ describe('PropagationPredictor: token replacements and lines', () => {
     const brace = new Workspace({ 'b.js': 'if (a) {\n  f();\n}\nif (b) {\n  g();\n}\n' });
     const braceStart = brace.files.get('b.js')!.indexOf('}\n');
     expect(propose(brace, brace.edit('b.js', braceStart, braceStart + 2, ''))).toEqual([]);
+    const imports = new Workspace({ 'i.js': 'import * as core from "../core/index.js";\nimport * as util from "../core/util.js";\n' });
+    expect(propose(imports, imports.insertAfter('i.js', 'index.js";', '\nimport * as regexes from "../core/regexes.js";'))).toEqual([]);
     const declared = new Workspace({ 'v.js': 'const a = 1;\nconst c = 5;\n' });
     expect(propose(declared, declared.insertAfter('v.js', 'const a = 1;', '\nconst b = a * 2;'))).toEqual([]);
   });
