@@ -277,6 +277,15 @@ export class SourceText {
     return { first, end };
   }
 
+  /** Outside every code token, on a line that is a comment or after a line comment marker. */
+  inComment(offset: number): boolean {
+    const covering = this.tokens[this.tokenIndexAt(offset + 1) - 1];
+    if (covering && covering.start <= offset && covering.end > offset) return false;
+    const line = this.lineOf(offset);
+    const before = this.text.slice(this.lineStart(line), offset);
+    return (this.language === 'python' ? /#/ : /^\s*(?:\*|\/\*)|\/\//).test(before);
+  }
+
   sameLine(a: number, b: number): boolean {
     return this.lineOf(a) === this.lineOf(b);
   }
@@ -284,6 +293,15 @@ export class SourceText {
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
+}
+
+/** A line with its names and literals abstracted away: `this.log('a');` and `this.log('b');` agree. */
+export function lineShape(line: string): string {
+  const tokens = tokenize(line, 'javascript');
+  const callee = (index: number): boolean => tokens[index + 1]?.text === '(';
+  return tokens
+    .map((token, index) => (token.kind === 'punctuation' || isKeyword(token.text) || (token.kind === 'identifier' && callee(index)) ? token.text : token.kind))
+    .join(' ');
 }
 
 // Call syntax, shared by pattern derivation and site search.

@@ -30,6 +30,8 @@ export interface EditView {
   /** Offsets in the current document of the inserted text. */
   readonly insertedStart: number;
   readonly insertedEnd: number;
+  /** The edit lies inside a comment: the lines alone cannot tell a block comment from code. */
+  readonly inComment: boolean;
 }
 
 /** Merges the newest edits that continue one another back into one change. */
@@ -66,7 +68,9 @@ export function editView(edit: LogicalEdit, document: SourceText): EditView | un
   const lineEnd = document.lineEnd(document.lineOf(insertedEnd));
   const afterText = document.text.slice(lineStart, lineEnd);
   const beforeText = document.text.slice(lineStart, insertedStart) + edit.removedText + document.text.slice(insertedEnd, lineEnd);
-  return viewOf(document.path, beforeText, afterText, edit.range.start.line, insertedStart, insertedEnd);
+  const inComment =
+    !edit.insertedText.includes('\n') && !edit.removedText.includes('\n') && document.inComment(insertedStart) && document.inComment(Math.max(insertedStart, insertedEnd - 1));
+  return { ...viewOf(document.path, beforeText, afterText, edit.range.start.line, insertedStart, insertedEnd), inComment };
 }
 
 /** A view from an old edit's recorded hunk, for comparing patterns across the history. */
@@ -75,7 +79,7 @@ export function hunkView(edit: RecordedEdit): EditView {
 }
 
 function viewOf(path: string, before: string, after: string, startLine: number, insertedStart: number, insertedEnd: number): EditView {
-  return { before: new SourceText(path, before), after: new SourceText(path, after), startLine, insertedStart, insertedEnd };
+  return { before: new SourceText(path, before), after: new SourceText(path, after), startLine, insertedStart, insertedEnd, inComment: false };
 }
 
 export function splitLines(text: string): string[] {

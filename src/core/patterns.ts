@@ -5,7 +5,7 @@
 // change itself in logicalEdit.ts.
 
 import { diffArrays } from 'diff';
-import { argumentKey, argumentText, callsByName, isDefinition, isKeyword, isName, SourceText, type CallSyntax, type Token } from './codeTokens';
+import { argumentKey, argumentText, callsByName, isDefinition, isKeyword, isName, lineShape, SourceText, type CallSyntax, type Token } from './codeTokens';
 import { splitLines, type EditView } from './logicalEdit';
 
 /** Larger edits are rewrites, not patterns. */
@@ -67,6 +67,8 @@ export interface ReplacePattern {
   readonly literalOnly: boolean;
   /** `'x'` -> `"x"`: every string with the old quote changes the same way. */
   readonly quoteSwap: boolean;
+  /** Several tokens including a name (`URI.URIComponents`): distinctive even in other contexts. */
+  readonly specific: boolean;
   readonly tail: Token | undefined;
 }
 
@@ -77,7 +79,17 @@ export interface LinesPattern {
   readonly docLine: number;
 }
 
-export type Pattern = NamePattern | ArgumentPattern | ReplacePattern | LinesPattern;
+/** One word changed inside a comment, like a JSDoc type `{boolean}` -> `{Boolean}`. */
+export interface CommentWordPattern {
+  readonly kind: 'commentWord';
+  readonly from: string;
+  readonly to: string;
+  /** The text right before and after the word ('' at a line boundary). */
+  readonly left: string;
+  readonly right: string;
+}
+
+export type Pattern = NamePattern | ArgumentPattern | ReplacePattern | LinesPattern | CommentWordPattern;
 
 export type PatternKind = Pattern['kind'];
 
@@ -85,23 +97,54 @@ export type PatternKind = Pattern['kind'];
 export function derivePatterns(view: EditView): Pattern[] {
   const lines = lineChange(view);
   if (lines) return [lines];
+  if (view.inComment) {
+    const comment = commentWordPattern(view);
+    return comment ? [comment] : [];
+  }
   // Commenting code in or out looks like deleting or inserting it to a lexer that drops comments.
   if (commentMarkers(view.before) !== commentMarkers(view.after)) return [];
   const before = view.before.tokens;
   const after = view.after.tokens;
   if (before.length > MAX_EDIT_TOKENS || after.length > MAX_EDIT_TOKENS) return [];
   const runs = changeRuns(before, after);
-  if (runs.length === 0 || runs.length > MAX_CHANGE_RUNS) return [];
+  if (runs.length === 0) {
+    const comment = commentWordPattern(view);
+    return comment ? [comment] : [];
+  }
+  if (runs.length > MAX_CHANGE_RUNS) return [];
   const patterns: Pattern[] = [];
   const rename = renamePattern(view, runs);
   if (rename) patterns.push(rename);
   const argument = argumentPattern(view);
   if (argument) patterns.push(argument);
-  if (!rename && !argument) {
+  // A changed parameter declaration is never propagated to callers; its tokens may still be.
+  if (!rename && (!argument || (argument.kind === 'parameter' && argument.action === 'change'))) {
     const replace = replacePattern(view, runs);
     if (replace) patterns.push(replace);
   }
   return patterns;
+}
+
+const WORDS = /[\p{L}\p{N}_$]+|\s+|[^\p{L}\p{N}_$\s]/gu;
+const WORD = /^[\p{L}\p{N}_$]+$/u;
+
+/** The code is unchanged, so the edit is in comments (or strings): one word for another. */
+function commentWordPattern(view: EditView): Pattern | undefined {
+  const before = view.before.text.match(WORDS) ?? [];
+  const after = view.after.text.match(WORDS) ?? [];
+  const runs = changeRuns(before, after);
+  const run = runs[0];
+  if (runs.length !== 1 || !run || run.beforeEnd - run.beforeFirst !== 1 || run.afterEnd - run.afterFirst !== 1) return undefined;
+  const from = before[run.beforeFirst]!;
+  const to = after[run.afterFirst]!;
+  if (!WORD.test(from) || !WORD.test(to)) return undefined;
+  const neighbour = (word: string | undefined): string => (word === undefined || /[\r\n]/.test(word) ? '' : word);
+  const left = neighbour(before[run.beforeFirst - 1]);
+  const right = neighbour(before[run.beforeEnd]);
+  // A word set off by punctuation is code in prose (`{boolean}`, `` `name` ``, `run()`); a word
+  // between spaces is prose, where one changed word rarely means the others change.
+  if (!/^[^\s\p{L}\p{N}]$/u.test(left) && !/^[^\s\p{L}\p{N}]$/u.test(right)) return undefined;
+  return { kind: 'commentWord', from, to, left, right };
 }
 
 function commentMarkers(source: SourceText): number {
@@ -123,17 +166,11 @@ export function patternKey(pattern: Pattern): string {
     case 'insertLines':
     case 'deleteLines':
       return `${pattern.kind}:${pattern.lines.map(lineShape).join('\n')}`;
+    case 'commentWord':
+      return `commentWord:${pattern.from}>${pattern.to}`;
   }
 }
 
-/** A line with its names and literals abstracted away: `this.log('a');` and `this.log('b');` agree. */
-export function lineShape(line: string): string {
-  const tokens = new SourceText('shape', line).tokens;
-  const callee = (index: number): boolean => tokens[index + 1]?.text === '(';
-  return tokens
-    .map((token, index) => (token.kind === 'punctuation' || isKeyword(token.text) || (token.kind === 'identifier' && callee(index)) ? token.text : token.kind))
-    .join(' ');
-}
 
 /** Whole lines inserted or deleted, with every other line unchanged. */
 function lineChange(view: EditView): Pattern | undefined {
@@ -159,12 +196,13 @@ interface ChangeRun {
   readonly afterEnd: number;
 }
 
-function changeRuns(before: readonly Token[], after: readonly Token[]): ChangeRun[] {
+function changeRuns(before: readonly (Token | string)[], after: readonly (Token | string)[]): ChangeRun[] {
   const runs: ChangeRun[] = [];
   let beforeIndex = 0;
   let afterIndex = 0;
   let open: { beforeFirst: number; afterFirst: number } | undefined;
-  for (const change of diffArrays(before.map((token) => token.text), after.map((token) => token.text))) {
+  const texts = (items: readonly (Token | string)[]): string[] => items.map((item) => (typeof item === 'string' ? item : item.text));
+  for (const change of diffArrays(texts(before), texts(after))) {
     if (!change.added && !change.removed) {
       if (open) runs.push({ ...open, beforeEnd: beforeIndex, afterEnd: afterIndex });
       open = undefined;
@@ -328,6 +366,7 @@ function replacePattern(view: EditView, runs: readonly ChangeRun[]): Pattern | u
     right,
     literalOnly: literalOnly && !quoteSwap,
     quoteSwap,
+    specific: removed.length >= 2 && removed.some((token) => isName(token)),
     tail: inserted[inserted.length - 1],
   };
 }

@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { DECLARATION_WORDS, isKeyword, SourceText, type Token } from './codeTokens';
 import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from './logicalEdit';
 import { derivePatterns, patternKey, type Pattern } from './patterns';
-import { argumentSites, deleteLineSites, insertLineSites, nameSites, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
+import { argumentSites, commentWordSites, deleteLineSites, insertLineSites, mergeAdjacent, nameSites, overlaps, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
 import { propagationConfidence, type PropagationFeatures } from './ranker';
 import type { Clock, LineSpan, WorkspaceIndex } from './ports';
 import type { Cursor, Position, RecordedEdit, ScoredEdit, Suggestion } from './types';
@@ -193,6 +193,11 @@ export class PropagationPredictor {
       }
       case 'deleteLines':
         return { sites: local((source) => deleteLineSites(source, pattern)), description: `delete lines like \`${pattern.lines[0]!.trim()}\`` };
+      case 'commentWord': {
+        const typed: Token = { kind: 'identifier', text: pattern.to, start: proposal.view.insertedEnd - pattern.to.length, end: proposal.view.insertedEnd };
+        if (!this.looksComplete(typed, proposal)) return undefined;
+        return { sites: local((source) => commentWordSites(source, pattern)), description: `replace \`${pattern.from}\` → \`${pattern.to}\` in comments` };
+      }
     }
   }
 
@@ -356,47 +361,6 @@ function priorApplications(history: readonly RecordedEdit[], mergedCount: number
 /** A span of the document that the text just typed neither overlaps nor adjoins. */
 function untouched(start: number, end: number, view: EditView): boolean {
   return end < view.insertedStart || start > view.insertedEnd;
-}
-
-/** Whether a site touches the text the user just typed (`[start, end)` in the document). */
-function overlaps(site: Site, start: number, end: number): boolean {
-  if (site.start === site.end) return (start < site.start && site.start < end) || (start === end && site.start === start);
-  if (start === end) return site.start < start && start < site.end;
-  return site.start < end && site.end > start;
-}
-
-/**
- * Sites whose changed lines touch (the same line, or adjacent lines) become one edit: a change
- * is a block of consecutive changed lines, and one accepted edit should complete the block.
- */
-function mergeAdjacent(source: SourceText, sites: readonly Site[], keep?: { start: number; end: number }): Site[] {
-  const merged: { site: Site; last: number }[] = [];
-  for (const site of [...sites].sort((a, b) => a.start - b.start)) {
-    const lines = changedLines(source, site);
-    const previous = merged[merged.length - 1];
-    if (previous && site.start < previous.site.end) continue;
-    // Never swallow the text the user just typed into an edit, even unchanged.
-    const spansKept = previous !== undefined && keep !== undefined && keep.start < site.start && keep.end > previous.site.end;
-    if (previous && lines.first <= previous.last + 1 && !spansKept) {
-      const text = previous.site.text + source.text.slice(previous.site.end, site.start) + site.text;
-      const strength = Math.min(previous.site.strength, site.strength);
-      merged[merged.length - 1] = { site: { start: previous.site.start, end: site.end, text, strength }, last: Math.max(previous.last, lines.last) };
-    } else {
-      merged.push({ site, last: lines.last });
-    }
-  }
-  return merged.map((entry) => entry.site);
-}
-
-/** The document lines a site changes; `last < first` for lines inserted between two lines. */
-function changedLines(source: SourceText, site: Site): { first: number; last: number } {
-  let first = source.lineOf(site.start);
-  let last = source.lineOf(site.end);
-  const removes = site.end > site.start;
-  // Text inserted or removed after a line's end, starting with a line break, leaves that line be.
-  if (site.start === source.lineEnd(first) && (site.text === '' ? removes : /^[\r\n]/.test(site.text))) first += 1;
-  if (site.end === source.lineStart(last) && (site.text === '' ? removes : /[\r\n]$/.test(site.text))) last -= 1;
-  return { first, last };
 }
 
 function hashEdits(edits: readonly ScoredEdit[]): string {

@@ -1,8 +1,8 @@
 // Where a pattern applies in one document: each finder scans the document's current tokens
 // (never an index's possibly stale positions) and returns replacement sites as offsets.
 
-import { argumentKey, argumentText, DECLARATION_WORDS, isDefinition, isKeyword, isName, parseCall, tokenize, type CallSyntax, type SourceText, type Token } from './codeTokens';
-import { contextOf, isMemberDeclaration, lineShape, type ArgumentPattern, type LinesPattern, type NamePattern, type ReplacePattern } from './patterns';
+import { argumentKey, argumentText, DECLARATION_WORDS, isDefinition, isKeyword, isName, lineShape, parseCall, tokenize, type CallSyntax, type SourceText, type Token } from './codeTokens';
+import { contextOf, isMemberDeclaration, type CommentWordPattern, type TokenContext, type ArgumentPattern, type LinesPattern, type NamePattern, type ReplacePattern } from './patterns';
 
 /** Replace `[start, end)` of the document by `text`; `strength` is the context match in [0, 1]. */
 export interface Site {
@@ -117,8 +117,12 @@ export function replaceSites(source: SourceText, pattern: ReplacePattern): Site[
     const last = tokens[index + removed.length - 1]!;
     const left = contextOf(source, index - 1, token.start);
     const right = contextOf(source, index + removed.length, token.start);
-    if (left.category !== pattern.left.category || right.category !== pattern.right.category) continue;
-    const strength = 0.5 + (left.text === pattern.left.text ? 0.25 : 0) + (right.text === pattern.right.text ? 0.25 : 0);
+    const sameCategories = left.category === pattern.left.category && right.category === pattern.right.category;
+    if (!sameCategories && !pattern.specific) continue;
+    const side = (site: TokenContext, edited: TokenContext): number => (site.text === edited.text && site.category === edited.category ? 0.25 : site.category === edited.category ? 0.125 : 0);
+    const strength = sameCategories
+      ? 0.5 + (left.text === pattern.left.text ? 0.25 : 0) + (right.text === pattern.right.text ? 0.25 : 0)
+      : 0.5 + side(left, pattern.left) + side(right, pattern.right);
     if (pattern.literalOnly && strength < 1) continue;
     const next = tokens[index + removed.length];
     const end = pattern.insertedText === '' && next && right.category !== 'end' ? next.start : last.end;
@@ -191,6 +195,24 @@ function blockOf(source: SourceText, anchorLine: number, anchor: readonly Token[
   return block;
 }
 
+/** The same word with the same neighbours, inside comments only. */
+export function commentWordSites(source: SourceText, pattern: CommentWordPattern): Site[] {
+  const text = source.text;
+  const needle = pattern.left + pattern.from + pattern.right;
+  const sites: Site[] = [];
+  for (let found = text.indexOf(needle); found !== -1; found = text.indexOf(needle, found + 1)) {
+    const start = found + pattern.left.length;
+    const end = start + pattern.from.length;
+    if (isWordCharacter(text.charAt(start - 1)) || isWordCharacter(text.charAt(end)) || !source.inComment(start)) continue;
+    sites.push({ start, end, text: pattern.to, strength: 1 });
+  }
+  return sites;
+}
+
+function isWordCharacter(char: string): boolean {
+  return char !== '' && /[\p{L}\p{N}_$]/u.test(char);
+}
+
 /** Other copies of the deleted lines; for one deleted call statement, calls of the same callee. */
 export function deleteLineSites(source: SourceText, pattern: LinesPattern): Site[] {
   const deleted = pattern.lines.map((line) => line.trim());
@@ -261,14 +283,15 @@ function tokenMapping(from: readonly Token[], to: readonly Token[]): Map<string,
   return changed ? forward : undefined;
 }
 
-/** Rewrites a line through the mapping: names and literals, and names quoted inside strings. */
+/** Rewrites a line through the mapping: names and literals, and a name quoted on its own (`'a'`). */
 function substitute(line: string, tokens: readonly Token[], mapping: ReadonlyMap<string, string>): string {
   let result = '';
   let cursor = 0;
   for (const token of tokens) {
     let text = mapping.get(token.text) ?? token.text;
-    if (token.kind === 'string' && text === token.text) {
-      text = token.text.replace(/[A-Za-z_$][\w$]*/g, (word) => (isKeyword(word) ? word : mapping.get(word) ?? word));
+    const quoted = token.text.slice(1, -1);
+    if (token.kind === 'string' && text === token.text && !isKeyword(quoted) && mapping.has(quoted)) {
+      text = token.text.charAt(0) + mapping.get(quoted)! + token.text.slice(-1);
     }
     if (isKeyword(token.text)) text = token.text;
     result += line.slice(cursor, token.start) + text;
@@ -283,4 +306,45 @@ function indentation(line: string): string {
 
 function reindent(line: string, fromIndent: string, toIndent: string): string {
   return line.startsWith(fromIndent) ? toIndent + line.slice(fromIndent.length) : line;
+}
+
+/** Whether a site touches the text the user just typed (`[start, end)` in the document). */
+export function overlaps(site: Site, start: number, end: number): boolean {
+  if (site.start === site.end) return (start < site.start && site.start < end) || (start === end && site.start === start);
+  if (start === end) return site.start < start && start < site.end;
+  return site.start < end && site.end > start;
+}
+
+/**
+ * Sites whose changed lines touch (the same line, or adjacent lines) become one edit: a change
+ * is a block of consecutive changed lines, and one accepted edit should complete the block.
+ */
+export function mergeAdjacent(source: SourceText, sites: readonly Site[], keep?: { start: number; end: number }): Site[] {
+  const merged: { site: Site; last: number }[] = [];
+  for (const site of [...sites].sort((a, b) => a.start - b.start)) {
+    const lines = changedLines(source, site);
+    const previous = merged[merged.length - 1];
+    if (previous && site.start < previous.site.end) continue;
+    // Never swallow the text the user just typed into an edit, even unchanged.
+    const spansKept = previous !== undefined && keep !== undefined && keep.start < site.start && keep.end > previous.site.end;
+    if (previous && lines.first <= previous.last + 1 && !spansKept) {
+      const text = previous.site.text + source.text.slice(previous.site.end, site.start) + site.text;
+      const strength = Math.min(previous.site.strength, site.strength);
+      merged[merged.length - 1] = { site: { start: previous.site.start, end: site.end, text, strength }, last: Math.max(previous.last, lines.last) };
+    } else {
+      merged.push({ site, last: lines.last });
+    }
+  }
+  return merged.map((entry) => entry.site);
+}
+
+/** The document lines a site changes; `last < first` for lines inserted between two lines. */
+function changedLines(source: SourceText, site: Site): { first: number; last: number } {
+  let first = source.lineOf(site.start);
+  let last = source.lineOf(site.end);
+  const removes = site.end > site.start;
+  // Text inserted or removed after a line's end, starting with a line break, leaves that line be.
+  if (site.start === source.lineEnd(first) && (site.text === '' ? removes : /^[\r\n]/.test(site.text))) first += 1;
+  if (site.end === source.lineStart(last) && (site.text === '' ? removes : /[\r\n]$/.test(site.text))) last -= 1;
+  return { first, last };
 }

@@ -41,6 +41,7 @@ export const BASE_CONFIDENCE: Readonly<Record<PatternKind, number>> = {
   replace: 0.56,
   insertLines: 0.56,
   deleteLines: 0.56,
+  commentWord: 0.56,
 };
 export const PRIOR_APPLICATION_BONUS = 0.15;
 export const MAX_PRIOR_APPLICATION_BONUS = 0.3;
@@ -52,7 +53,7 @@ export const DISTANCE_SCALE_LINES = 400;
 export const OTHER_FILE_PENALTY = 0.06;
 export const MANY_SITES_PENALTY = 0.05;
 export const MANY_SITES_COUNT = 12;
-const GENERIC_KINDS: ReadonlySet<PatternKind> = new Set(['replace', 'insertLines', 'deleteLines']);
+const GENERIC_KINDS: ReadonlySet<PatternKind> = new Set(['replace', 'insertLines', 'deleteLines', 'commentWord']);
 
 export function propagationConfidence(features: PropagationFeatures): number {
   let score = BASE_CONFIDENCE[features.kind];

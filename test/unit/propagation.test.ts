@@ -375,6 +375,26 @@ describe('PropagationPredictor: token replacements and lines', () => {
     expect(applyFirst(workspace, suggestion!)).toBe(text.replace('var a', 'const a').replace('var b', 'const b'));
   });
 
+  it('replaces a distinctive qualified name even where its neighbours differ', () => {
+    const text = ['export interface Resolver {', '  parse(uri: string): URI.Components', '  serialize(component: URI.Components): string', '}', ''].join('\n');
+    const workspace = new Workspace({ 'r.ts': text });
+    const cursor = workspace.replace('r.ts', 'URI.Components)', 'Components)');
+    const [suggestion] = propose(workspace, cursor);
+    expect(applyFirst(workspace, suggestion!)).toBe(text.replace(/URI\.Components/g, 'Components'));
+  });
+
+  it('repeats a one-word fix inside comments, and only inside comments', () => {
+    const text = ['/**', ' * @returns {boolean} whether it is', ' */', 'function a() {}', '/**', ' * @param {boolean} flag', ' */', "const kind = 'boolean'; // {boolean}", 'let boolean = 1;', ''].join('\n');
+    const workspace = new Workspace({ 'j.js': text });
+    const cursor = workspace.replace('j.js', '{boolean}', '{Boolean}', 0);
+    const [suggestion] = propose(workspace, cursor, { pausedMs: 5000 });
+    expect(suggestion!.explanation.pattern).toBe('replace `boolean` → `Boolean` in comments');
+    expect(applyFirst(workspace, suggestion!)).toBe(text.replace(/\{boolean\}/g, '{Boolean}').replace('// {Boolean}', '// {boolean}'));
+    expect(applySuggestion(workspace, suggestion!, 'j.js')).toBe(text.replace(/\{boolean\}/g, '{Boolean}'));
+    const prose = new Workspace({ 'p.js': '// emit at a rate of a click\n// a second\n' });
+    expect(propose(prose, prose.replace('p.js', ' a rate', ' A rate'), { pausedMs: 5000 })).toEqual([]);
+  });
+
   it('changes operators like `==` to `===`', () => {
     const text = ['if (a == b) x();', 'if (c == d) y();', 'if (e != f) z();', ''].join('\n');
     const workspace = new Workspace({ 'o.js': text });
