@@ -105,20 +105,25 @@ function runCli(cliPath, casesFile, outFile, source, timeoutS) {
     const started = performance.now();
     const child = spawn(process.execPath, [cliPath, 'bench', '--cases', casesFile, '--out', outFile, '--sources', source], {
       cwd: REPO_ROOT,
-      stdio: ['ignore', 'inherit', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      stdout += chunk.toString();
+    });
     child.stderr.on('data', (chunk) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, stderr, wallMs: performance.now() - started });
+      resolvePromise({ code, signal, stderr, stdout, wallMs: performance.now() - started });
     });
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolvePromise({ code: -1, signal: null, stderr: String(error), wallMs: performance.now() - started });
+      resolvePromise({ code: -1, signal: null, stderr: String(error), stdout, wallMs: performance.now() - started });
     });
   });
 }
@@ -146,7 +151,13 @@ async function runSource(source, cases, options, casesFile, readText, log) {
   if (source === 'model' && summary.suggested === 0 && unavailable !== undefined) {
     return { source, status: 'skipped', reason: unavailable.trim() };
   }
-  return { source, status: 'ok', summary, wallMs: run.wallMs };
+  return { source, status: 'ok', summary, wallMs: run.wallMs, ...cacheHits(run.stdout) };
+}
+
+/** The CLI's own measurement of typing-through: a keystroke into a shown insertion, served from the cache. */
+function cacheHits(stdout) {
+  const match = /typing-through cache hits (\d+): p50 ([\d.]+) ms, p95 ([\d.]+) ms/.exec(stdout);
+  return match ? { cacheHits: { n: Number(match[1]), p50Ms: Number(match[2]), p95Ms: Number(match[3]) } } : {};
 }
 
 /**

@@ -1,7 +1,7 @@
 // The benchmark report as a terminal table and as markdown for the README. One row per
 // prediction source; skipped and failed sources keep a row with their reason.
 
-const HEADERS = ['source', 'exact@1', 'precision', 'coverage', 'location@1', 'p50 ms', 'p95 ms', 'n', 'next-edit exact@1', 'typing completed'];
+const HEADERS = ['source', 'exact@1', 'precision', 'coverage', 'location@1', 'p50 ms', 'p95 ms', 'n', 'next-edit exact@1', 'typing completed', 'cache hit p95 ms'];
 
 const percent = (value) => (value === undefined ? '-' : `${(100 * value).toFixed(1)}%`);
 const milliseconds = (value) => (value === undefined ? '-' : value.toFixed(value < 10 ? 1 : 0));
@@ -9,7 +9,7 @@ const milliseconds = (value) => (value === undefined ? '-' : value.toFixed(value
 /** The cells of one row, strings only. */
 export function rowCells(row) {
   if (row.status !== 'ok') {
-    return [row.source, `${row.status}: ${row.reason ?? ''}`, '', '', '', '', '', '', '', ''];
+    return [row.source, `${row.status}: ${row.reason ?? ''}`, '', '', '', '', '', '', '', '', ''];
   }
   const s = row.summary;
   return [
@@ -23,6 +23,7 @@ export function rowCells(row) {
     String(s.n),
     percent(s.byKind['next-edit']?.exactAt1),
     percent(s.byKind.typing?.exactAt1),
+    row.cacheHits ? `${milliseconds(row.cacheHits.p95Ms)} (n=${row.cacheHits.n})` : '-',
   ];
 }
 
@@ -58,7 +59,8 @@ export function formatMarkdown(report) {
     '',
     'exact@1: the first suggested edit yields exactly the expected file; precision: the same over cases with a suggestion;',
     'coverage: cases with a suggestion; location@1: the first edit touches the lines of an expected edit;',
-    'typing completed: exact@1 over cases where a hunk was typed part-way.',
+    'typing completed: exact@1 over cases where a hunk was typed part-way;',
+    'cache hit p95: typing the first character of a suggested insertion, answered from the cache without a new prediction.',
     '',
   ].join('\n');
 }
