@@ -154,6 +154,21 @@ async function runSource(source, cases, options, casesFile, readText, log) {
   return { source, status: 'ok', summary, wallMs: run.wallMs, ...cacheHits(run.stdout) };
 }
 
+/** Typing into a shown insertion on the typing cases' real documents, answered from the cache. */
+async function probeCache(options, log) {
+  log('probing typing-through cache hits');
+  const child = spawn(process.execPath, [options.cliPath, 'cache-probe', '--cases', options.casesPath, '--limit', String(options.limit ?? 100)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk.toString();
+  });
+  await new Promise((done) => child.on('close', done));
+  return cacheHits(stdout).cacheHits;
+}
+
 /** The CLI's own measurement of typing-through: a keystroke into a shown insertion, served from the cache. */
 function cacheHits(stdout) {
   const match = /typing-through cache hits (\d+): p50 ([\d.]+) ms, p95 ([\d.]+) ms/.exec(stdout);
@@ -173,6 +188,7 @@ export async function runBenchmark(options, log = (line) => console.error(line))
   const readText = workspaceReader(REPO_ROOT);
   const rows = [];
   for (const source of options.sources) rows.push(await runSource(source, cases, options, casesFile, readText, log));
+  const cacheProbe = existsSync(options.cliPath) ? await probeCache(options, log) : undefined;
   const report = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version },
@@ -180,6 +196,7 @@ export async function runBenchmark(options, log = (line) => console.error(line))
     n: cases.length,
     limit: options.limit ?? null,
     rows,
+    ...(cacheProbe ? { cacheProbe } : {}),
   };
   await mkdir(options.resultsDir, { recursive: true });
   await writeFile(join(options.resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -41,6 +41,7 @@ export function formatTable(report) {
     `Next-edit benchmark: ${report.n} cases (${report.cases}${report.limit ? `, --limit ${report.limit}` : ''})`,
     line(HEADERS),
     ...rows.map(line),
+    ...(report.cacheProbe ? [cacheProbeLine(report.cacheProbe)] : []),
   ].join('\n');
 }
 
@@ -51,6 +52,7 @@ export function formatMarkdown(report) {
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map((_, column) => (column === 0 ? '---' : '---:')).join(' | ')} |`,
     ...report.rows.map((row) => `| ${rowCells(row).map(escape).join(' | ')} |`),
+    ...(report.cacheProbe ? ['', cacheProbeLine(report.cacheProbe)] : []),
   ];
   return [
     `Next-edit benchmark, ${report.n} cases from real npm package diffs (${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, ${report.date.slice(0, 10)}).`,
@@ -63,4 +65,9 @@ export function formatMarkdown(report) {
     'cache hit p95: typing the first character of a suggested insertion, answered from the cache without a new prediction.',
     '',
   ].join('\n');
+}
+
+/** Typing into a shown insertion, measured on the typing cases' documents (ripple cache-probe). */
+function cacheProbeLine(probe) {
+  return `Typing-through cache hits (${probe.n} typing cases, first character typed into the expected completion): p50 ${probe.p50Ms} ms, p95 ${probe.p95Ms} ms.`;
 }

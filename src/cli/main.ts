@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../core/ports';
 import { benchCommand } from './benchCommand';
+import { cacheProbeCommand } from './cacheProbeCommand';
 import { demoCommand } from './demoCommand';
 import { parseArguments, UsageError } from './inputs';
 import { predictCommand } from './predictCommand';
@@ -11,6 +12,7 @@ import { predictCommand } from './predictCommand';
 const USAGE = `usage:
   ripple predict --workspace DIR --events FILE [--cursor PATH:LINE:COL] [--top N] [--sources symbolic|model|all]
   ripple bench --cases FILE.jsonl --out PREDS.jsonl [--sources symbolic|model|all|baseline]
+  ripple cache-probe --cases FILE.jsonl [--limit N]
   ripple demo [--workspace DIR] [--no-color]`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -28,6 +30,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'bench':
       process.stdout.write(`${await benchCommand(flags, logger)}\n`);
+      return 0;
+    case 'cache-probe':
+      process.stdout.write(`${await cacheProbeCommand(flags, logger)}\n`);
       return 0;
     case 'demo': {
       const workspace = flags.get('workspace') ?? join(__dirname, '..', 'demo', 'workspace');

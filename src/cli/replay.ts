@@ -38,6 +38,18 @@ export async function replayAndPredict(
   clock: () => number,
   signal: AbortSignal,
 ): Promise<ReplayOutcome> {
+  const { originalTexts, cursor } = await replayEvents(engine, request, clock);
+  const result = await engine.predict(cursor, { sources: request.sources }, signal);
+  const edits = result.kind === 'suggestions' ? flattenEdits(result, request.top) : [];
+  return { edits, latencyMs: result.latencyMs, result, cursor, originalTexts };
+}
+
+/** Opens the touched documents and replays the events; returns the cursor to predict at. */
+export async function replayEvents(
+  engine: NextEditEngine,
+  request: Pick<ReplayRequest, 'workspaceRoot' | 'events' | 'cursor'>,
+  clock: () => number,
+): Promise<{ originalTexts: Map<string, string>; cursor: Cursor }> {
   const originalTexts = await openTouchedDocuments(engine, request.workspaceRoot, request.events, request.cursor);
   let clockMs = clock() - REPLAY_PAUSE_MS - request.events.length * REPLAY_KEYSTROKE_INTERVAL_MS;
   request.events.forEach((event, index) => {
@@ -53,9 +65,7 @@ export async function replayAndPredict(
     const text = await readWorkspaceFile(request.workspaceRoot, cursor.path);
     engine.openDocument(cursor.path, text);
   }
-  const result = await engine.predict(cursor, { sources: request.sources }, signal);
-  const edits = result.kind === 'suggestions' ? flattenEdits(result, request.top) : [];
-  return { edits, latencyMs: result.latencyMs, result, cursor, originalTexts };
+  return { originalTexts, cursor };
 }
 
 /** Suggestions in rank order, each suggestion's edits in its own order, at most `top` edits. */

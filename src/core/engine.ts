@@ -239,6 +239,15 @@ export class Engine implements NextEditEngine {
     return { kind: 'suggestions', suggestions, latencyMs: elapsed() };
   }
 
+  /**
+   * Stores a suggestion as if it had just been predicted at `cursor`. The cache benchmark uses it
+   * to measure typing-through on real documents independently of any predictor's quality.
+   */
+  primeCache(cursor: Cursor, suggestion: Suggestion): void {
+    const text = this.dependencies.documents.get(cursor.path);
+    if (text !== undefined) this.dependencies.cache.store(cursor, text, suggestion);
+  }
+
   accepted(suggestionId: string): void {
     const suggestion = this.remembered.get(suggestionId);
     if (suggestion) this.dependencies.ranker.accepted(suggestion);

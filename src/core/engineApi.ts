@@ -1,6 +1,7 @@
 // The engine as its callers see it: the VS Code adapter, the CLI and the benchmark all drive
 // this interface and nothing else of src/core.
 
+import type { Logger } from './ports';
 import type { ChangeEvent, Cursor, Explanation, PredictionResult, SourceSelection, Suggestion } from './types';
 
 export interface PredictOptions {
@@ -40,3 +41,27 @@ export interface NextEditEngine {
   documentText(path: string): string | undefined;
   dispose(): void;
 }
+
+/** What a host (the extension, a test) asks of an engine factory such as createNodeEngine. */
+export interface EngineFactoryOptions {
+  readonly workspaceRoot: string;
+  readonly logger: Logger;
+  /** Folder holding the model's manifest.json; the bundled model when absent. */
+  readonly modelDirectory?: string;
+  readonly budgetMs?: number;
+  /** The host's debounce, for the record; debouncing itself happens in the host. */
+  readonly debounceMs?: number;
+  /** Minimum confidence in [0, 1] for a suggestion to be shown. */
+  readonly eagerness?: number;
+  readonly maxIndexedFiles?: number;
+  readonly onIndexProgress?: (indexed: number, total: number) => void;
+}
+
+export interface CreatedEngine {
+  readonly engine: NextEditEngine;
+  /** Resolves when the workspace index has been built. */
+  readonly ready: Promise<void>;
+  dispose(): void;
+}
+
+export type EngineFactory = (options: EngineFactoryOptions, signal?: AbortSignal) => CreatedEngine;

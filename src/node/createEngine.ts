@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { repeatLastEdit } from '../core/baseline';
 import { DocumentStore } from '../core/documents';
 import { Engine, type CandidateSource, type SuggestionRanker } from '../core/engine';
-import type { NextEditEngine } from '../core/engineApi';
+import type { CreatedEngine, EngineFactoryOptions, NextEditEngine } from '../core/engineApi';
 import { suggestionId } from '../core/hash';
 import { EditHistory } from '../core/history';
 import type { Clock, Logger, NextEditModel } from '../core/ports';
@@ -106,7 +106,7 @@ export interface EngineSettings {
 }
 
 /** A fresh engine (documents, history, cache) over a workspace's shared services. */
-export function createEngine(workspace: Workspace, settings: EngineSettings): NextEditEngine {
+export function createEngine(workspace: Workspace, settings: EngineSettings): Engine {
   const documents = new DocumentStore();
   const texts = new TextProvider({ openText: (path) => documents.get(path), fileReader: workspace.fileReader });
   const readText = (path: string): string | undefined => texts.get(path);
@@ -191,21 +191,8 @@ function describeScan(summary: ScanSummary): string {
   return `indexed ${summary.indexed} of ${summary.total} files${skipped ? ` (skipped ${skipped})` : ''}${summary.aborted ? ', aborted' : ''}`;
 }
 
-export interface NodeEngineOptions extends Omit<WorkspaceOptions, 'onIndexProgress'> {
-  readonly budgetMs?: number;
-  /** Minimum confidence in [0, 1]. */
-  readonly eagerness?: number;
-  readonly onIndexProgress?: (indexed: number, total: number) => void;
-}
-
-export interface NodeEngine {
-  readonly engine: NextEditEngine;
-  readonly ready: Promise<void>;
-  dispose(): void;
-}
-
 /** One workspace, one engine: what the extension host needs. */
-export function createNodeEngine(options: NodeEngineOptions, signal?: AbortSignal): NodeEngine {
+export function createNodeEngine(options: EngineFactoryOptions, signal?: AbortSignal): CreatedEngine {
   const workspace = openWorkspace(options, signal ?? new AbortController().signal);
   const engine = createEngine(workspace, {
     logger: options.logger,

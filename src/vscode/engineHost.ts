@@ -1,29 +1,11 @@
 // Owns the engine's lifetime: creates it in the background after activation, reports indexing
 // progress, and re-creates it when a setting that shapes it (model, index size) changes.
 
-import type { NextEditEngine } from '../core/engineApi';
+import type { CreatedEngine, EngineFactory, EngineFactoryOptions, NextEditEngine } from '../core/engineApi';
 import type { Logger } from '../core/ports';
 import type { RippleSettings } from './settings';
 
-/** The options createNodeEngine (src/node/createEngine.ts) takes. */
-export interface EngineFactoryOptions {
-  readonly workspaceRoot: string;
-  readonly logger: Logger;
-  readonly modelDirectory?: string;
-  readonly budgetMs?: number;
-  readonly debounceMs?: number;
-  readonly eagerness?: number;
-  readonly maxIndexedFiles?: number;
-  readonly onIndexProgress?: (indexed: number, total: number) => void;
-}
-
-export interface CreatedEngine {
-  readonly engine: NextEditEngine;
-  readonly ready: Promise<void>;
-  dispose(): void;
-}
-
-export type EngineFactory = (options: EngineFactoryOptions, signal?: AbortSignal) => CreatedEngine;
+export type { CreatedEngine, EngineFactory, EngineFactoryOptions } from '../core/engineApi';
 
 export interface EngineHostListener {
   /** A new engine exists (or none, with undefined); documents must be re-sent to it. */
