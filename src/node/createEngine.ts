@@ -199,9 +199,12 @@ export function createNodeEngine(options: EngineFactoryOptions, signal?: AbortSi
     ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
     ...(options.eagerness === undefined ? {} : { minScore: options.eagerness }),
   });
+  // Load the model behind the index build, so the first keystrokes do not wait for it.
+  const ready = workspace.ready.then(() => undefined);
+  void ready.then(() => workspace.warmUp()).catch(() => undefined);
   return {
     engine,
-    ready: workspace.ready.then(() => undefined),
+    ready,
     dispose(): void {
       engine.dispose();
       workspace.dispose();

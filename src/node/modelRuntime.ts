@@ -12,8 +12,13 @@ import type { PredictRequest, WorkerReply, WorkerRequest } from './modelWorker';
 export const DEFAULT_MAX_NEW_TOKENS = 96;
 /** Loading parses the model and builds the session; far slower than this means something is wrong. */
 export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
-/** How long a cancelled worker may take to finish its current forward pass before it is killed. */
-export const DEFAULT_HANG_GRACE_MS = 1_000;
+/**
+ * How long a cancelled worker may take to finish its current forward pass before it is killed.
+ * Generous on purpose: terminating a worker inside an onnxruntime call aborts the whole host
+ * process (seen in the extension host as SIGABRT on a loaded 2-core machine at 1 s), so only a
+ * worker that is truly stuck is killed.
+ */
+export const DEFAULT_HANG_GRACE_MS = 15_000;
 export const MAX_NEW_TOKENS_LIMIT = 1_024;
 
 export interface OnnxNextEditModelOptions {
