@@ -6,7 +6,8 @@
 # Knobs: E2E_PORT (8765), E2E_SCENARIOS (comma list, default all), E2E_SKIP_BUILD=1,
 #        E2E_UPDATE_DOCS_IMAGES=1 (copy the README screenshots to docs/images after a passing run),
 #        E2E_ENGINE=stub (test the editor side against test/e2e/stubEngine.ts, not the real engine),
-#        E2E_INSTALL_MODE=copy|vsix (copy by default: vsce would pack onnxruntime's 290 MB).
+#        E2E_INSTALL_MODE=copy|vsix (copy by default; vsix installs the .vsix that `npm run package`
+#        builds, about 90 MB, the way a user would).
 # Artifacts: test/e2e/.work/screenshots/*.png, test/e2e/.work/run/{results.json,events.jsonl,code-server.log,ud/logs}
 set -euo pipefail
 
@@ -75,7 +76,7 @@ CS_ENV=(env HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" XDG_DATA_HOME="
 COMMON=(--config "$RUN/config.yaml" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts")
 if [ "${E2E_INSTALL_MODE:-copy}" = vsix ]; then
   log "packaging with vsce and installing the .vsix"
-  (cd "$STAGE" && "$ROOT/node_modules/.bin/vsce" package --allow-missing-repository --skip-license -o "$WORK/ripple.vsix")
+  (cd "$ROOT" && "$ROOT/node_modules/.bin/vsce" package --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$WORK/ripple.vsix")
   "${CS_ENV[@]}" "$CS_BIN" "${COMMON[@]}" --install-extension "$WORK/ripple.vsix" --force
 else
   log "installing $EXT_ID by copying the staged folder"
