@@ -224,9 +224,8 @@ export class Engine implements NextEditEngine {
       );
       candidates.push(...modelSuggestions(predictions ?? [], history, (path) => this.dependencies.texts.get(path)));
     }
-    if (controllerAbortedByCaller(deadline, startMs, clock, this.budgetMs, options.budgetMs)) {
-      return none('cancelled');
-    }
+    // Aborted with time left means the caller (or a newer request) gave up: say nothing.
+    if (deadline.signal.aborted && deadline.remainingMs() > 0) return none('cancelled');
 
     const ranked = await timed('ranking', () => this.dependencies.ranker.rank(candidates));
     if (ranked.length === 0) return none(candidates.length === 0 ? 'nothing predictable' : 'not confident enough');
@@ -328,17 +327,6 @@ export class Engine implements NextEditEngine {
   private abortReason(deadline: Deadline): string {
     return deadline.remainingMs() <= 0 ? 'budget exhausted' : 'cancelled';
   }
-}
-
-/** True when the caller (or a newer request) aborted, as opposed to the budget running out. */
-function controllerAbortedByCaller(
-  deadline: Deadline,
-  startMs: number,
-  clock: Clock,
-  defaultBudgetMs: number,
-  budgetMs: number | undefined,
-): boolean {
-  return deadline.signal.aborted && clock() - startMs < (budgetMs ?? defaultBudgetMs);
 }
 
 function withExplanation(suggestion: Suggestion, extra: Partial<Explanation>): Suggestion {
