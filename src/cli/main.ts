@@ -8,12 +8,14 @@ import { cacheProbeCommand } from './cacheProbeCommand';
 import { demoCommand } from './demoCommand';
 import { parseArguments, UsageError } from './inputs';
 import { predictCommand } from './predictCommand';
+import { soakCommand } from './soakCommand';
 
 const USAGE = `usage:
   ripple predict --workspace DIR --events FILE [--cursor PATH:LINE:COL] [--top N] [--sources symbolic|model|all]
   ripple bench --cases FILE.jsonl --out PREDS.jsonl [--sources symbolic|model|all|baseline]
   ripple cache-probe --cases FILE.jsonl [--limit N]
-  ripple demo [--workspace DIR] [--no-color]`;
+  ripple demo [--workspace DIR] [--no-color]
+  ripple soak --workspace DIR [--file PATH] [--keystrokes 1000] [--interval-ms 10] [--predictions 10000] [--sources symbolic|model|all] [--big-workspace=true|FILES] [--max-indexed-files 5000]`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { command, flags } = parseArguments(argv);
@@ -33,6 +35,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'cache-probe':
       process.stdout.write(`${await cacheProbeCommand(flags, logger)}\n`);
+      return 0;
+    case 'soak':
+      process.stdout.write(`${await soakCommand(flags, logger)}\n`);
       return 0;
     case 'demo': {
       const workspace = flags.get('workspace') ?? join(__dirname, '..', 'demo', 'workspace');

@@ -228,7 +228,7 @@ export class OnnxNextEditModel implements NextEditModel {
       this.detachWorker();
       this.detachWorker = ignore;
       state.worker.on('error', ignore);
-      void state.worker.terminate();
+      retire(state.worker, this.hangGraceMs);
     }
   }
 
@@ -248,4 +248,20 @@ function positiveInteger(name: string, value: number, max: number): number {
     throw new TypeError(`OnnxNextEditModel: ${name} must be an integer in [1, ${max}], got ${value}`);
   }
   return value;
+}
+
+/**
+ * Asks a worker to close itself once its current run ends; terminates it only if it is still
+ * there after the grace period (a truly stuck worker), since a terminate during an
+ * onnxruntime call aborts the host process.
+ */
+function retire(worker: Worker, graceMs: number): void {
+  const fallback = setTimeout(() => void worker.terminate(), graceMs);
+  fallback.unref?.();
+  worker.once('exit', () => clearTimeout(fallback));
+  try {
+    worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+  } catch {
+    void worker.terminate();
+  }
 }

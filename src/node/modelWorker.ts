@@ -41,7 +41,12 @@ export interface PredictRequest {
   readonly budgetMs: number;
 }
 
-export type WorkerRequest = LoadRequest | PredictRequest;
+/** Finish what is running, release the session and let the thread end on its own. */
+export interface CloseRequest {
+  readonly type: 'close';
+}
+
+export type WorkerRequest = LoadRequest | PredictRequest | CloseRequest;
 
 export type WorkerReply =
   | { readonly type: 'loaded'; readonly loadMs: number }
@@ -305,6 +310,14 @@ function serve(port: NonNullable<typeof parentPort>): void {
   const reply = (message: WorkerReply): void => port.postMessage(message);
 
   const handle = async (request: WorkerRequest): Promise<void> => {
+    if (request.type === 'close') {
+      // Ending the thread from inside, between runs: terminating it from outside during a run
+      // aborts the whole host process in onnxruntime-node.
+      await model?.session.release().catch(() => undefined);
+      model = undefined;
+      port.close();
+      return;
+    }
     if (request.type === 'load') {
       const startMs = performance.now();
       cancelled = new Int32Array(request.cancelBuffer);
