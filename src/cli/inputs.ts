@@ -12,7 +12,7 @@ export interface ParsedArguments {
   readonly flags: ReadonlyMap<string, string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['help', 'no-color', 'quiet']);
+const BOOLEAN_FLAGS = new Set(['help', 'no-color', 'quiet', 'big-workspace']);
 
 export function parseArguments(argv: readonly string[]): ParsedArguments {
   const [command, ...rest] = argv;

@@ -2,9 +2,9 @@
 // previous prediction (as the VS Code layer does), a long run of edits and predictions watching
 // memory, and optionally a huge generated workspace watching the index cap and the event loop.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NextEditEngine } from '../core/engineApi';
 import type { Logger } from '../core/ports';
@@ -253,16 +253,11 @@ export async function measureBigWorkspace(files: number, maxIndexedFiles: number
   }
 }
 
-/** The largest .ts file of the benchmark workspaces, when they have been fetched. */
+/** A real ~900-line TypeScript file from the benchmark workspaces, when they have been fetched. */
 function bigBenchFile(): { root: string; path: string } | undefined {
   const root = join(__dirname, '..', 'bench', '.cache', 'workspaces', 'ajv@8.15.0');
-  const path = join(root, 'lib', 'core.ts');
-  try {
-    readFileSync(path);
-    return { root, path: relative(root, path).split(sep).join('/') };
-  } catch {
-    return undefined;
-  }
+  const path = 'lib/core.ts';
+  return existsSync(join(root, path)) ? { root, path } : undefined;
 }
 
 async function soakFile(root: string, path: string, flags: ReadonlyMap<string, string>, logger: Logger): Promise<unknown> {
@@ -287,6 +282,7 @@ async function soakFile(root: string, path: string, flags: ReadonlyMap<string, s
       predictions: positiveIntegerFlag(flags, 'predictions', DEFAULT_SOAK_PREDICTIONS),
       sources,
       clock: workspace.clock,
+      onSample: (sample, done) => logger.info(`${path}: ${done} predictions, rss ${sample.rssMb} MB, heap ${sample.heapUsedMb} MB`),
     });
     logger.info(`sustained on ${path}: ${JSON.stringify(sustained)}`);
     engine.dispose();
