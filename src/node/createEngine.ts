@@ -103,6 +103,8 @@ export interface EngineSettings {
   readonly minScore?: number;
   /** Replace the candidate stages by the repeat-last-edit baseline (benchmark only). */
   readonly baseline?: boolean;
+  /** The edit history to record into; a fresh one when absent (tests watch its bounds). */
+  readonly history?: EditHistory;
 }
 
 /** A fresh engine (documents, history, cache) over a workspace's shared services. */
@@ -110,7 +112,7 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
   const documents = new DocumentStore();
   const texts = new TextProvider({ openText: (path) => documents.get(path), fileReader: workspace.fileReader });
   const readText = (path: string): string | undefined => texts.get(path);
-  const history = new EditHistory();
+  const history = settings.history ?? new EditHistory();
   const propagation: CandidateSource = settings.baseline
     ? baselineSource(readText)
     : new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock });

@@ -14,6 +14,7 @@ import { Grammars } from '../../src/node/grammars';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
 import { TreeSitterIndex } from '../../src/node/treeSitterIndex';
 import { WorkspaceScanner, type ScanSummary } from '../../src/node/workspaceScanner';
+import { typeOver } from './support/typing';
 
 const REPO = resolve(__dirname, '..', '..');
 const WORKER = join(REPO, 'dist', 'modelWorker.js');
@@ -45,16 +46,6 @@ function badWorkspace(): string {
     writeFileSync(absolute, contents);
   }
   return root;
-}
-
-/** Types `replacement` over `length` characters at (line, character), a keystroke at a time. */
-function typeOver(path: string, line: number, character: number, length: number, replacement: string): ChangeEvent[] {
-  const events: ChangeEvent[] = [{ path, range: { start: { line, character }, end: { line, character: character + length } }, text: replacement[0] as string }];
-  for (const [offset, letter] of [...replacement.slice(1)].entries()) {
-    const at = character + 1 + offset;
-    events.push({ path, range: { start: { line, character: at }, end: { line, character: at } }, text: letter });
-  }
-  return events;
 }
 
 let root: string;

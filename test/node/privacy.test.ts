@@ -15,6 +15,7 @@ import type { ChangeEvent, PredictionResult, Snippet } from '../../src/core/type
 import { createEngine, openWorkspace, type Workspace } from '../../src/node/createEngine';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
 import { parseSettings, type SettingsSource } from '../../src/vscode/settings';
+import { typeOver } from './support/typing';
 
 const run = promisify(execFile);
 // The CommonJS objects, not ESM namespaces: patching them is what every caller in the process sees.
@@ -32,16 +33,6 @@ const SECRET_VALUE = 'secret123';
 const SECRET_PATHS = ['.env', 'id_rsa', 'secrets/credentials.json', 'server.pem'];
 
 const silentLogger: Logger = { info: () => undefined, warn: () => undefined };
-
-/** Types `replacement` over the first `length` characters at (line, character), a keystroke at a time. */
-function typeOver(path: string, line: number, character: number, length: number, replacement: string): ChangeEvent[] {
-  const events: ChangeEvent[] = [{ path, range: { start: { line, character }, end: { line, character: character + length } }, text: replacement[0] as string }];
-  for (const [offset, letter] of [...replacement.slice(1)].entries()) {
-    const at = character + 1 + offset;
-    events.push({ path, range: { start: { line, character: at }, end: { line, character: at } }, text: letter });
-  }
-  return events;
-}
 
 /** A function whose parameter `count` the events rename to `quantity`. */
 function renameWorkspace(): { root: string; events: ChangeEvent[] } {

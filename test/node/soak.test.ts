@@ -7,18 +7,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleEdit, measureBigWorkspace, runBurst, runSustained, typingOrigin, TYPING_CYCLE_CHARS } from '../../src/cli/soakCommand';
-import { DocumentStore } from '../../src/core/documents';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_MAX_EDITS, EditHistory } from '../../src/core/history';
 import type { Logger } from '../../src/core/ports';
-import { PropagationPredictor } from '../../src/core/propagation';
-import { Ranker } from '../../src/core/ranker';
-import { Retriever } from '../../src/core/retrieval';
-import { SuggestionCache } from '../../src/core/suggestionCache';
-import { TextProvider } from '../../src/core/textProvider';
 import { applyEdits } from '../../src/core/edits';
 import type { NextEditEngine } from '../../src/core/engineApi';
-import { openWorkspace, type Workspace } from '../../src/node/createEngine';
+import { createEngine, openWorkspace, type Workspace } from '../../src/node/createEngine';
 
 const WORKSPACE_ROOT = join(__dirname, '..', '..', 'demo', 'workspace');
 const FILE_PATH = 'src/geometry.ts';
@@ -30,32 +24,10 @@ const MAX_EVENT_LOOP_DELAY_MS = 1_000;
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
 
-/** The engine createEngine builds, but holding on to its history so the test can watch its size. */
+/** The engine createEngine builds, recording into a history the test keeps, to watch its size. */
 function engineWithHistory(workspace: Workspace): { engine: Engine; history: EditHistory } {
-  const documents = new DocumentStore();
-  const texts = new TextProvider({ openText: (path) => documents.get(path), fileReader: workspace.fileReader });
-  const readText = (path: string): string | undefined => texts.get(path);
   const history = new EditHistory();
-  const engine = new Engine({
-    clock: workspace.clock,
-    logger: silent,
-    documents: {
-      open: (path, text) => void documents.open(path, text),
-      close: (path) => documents.close(path),
-      get: (path) => documents.get(path),
-      apply: (event) => documents.apply(event),
-    },
-    history,
-    cache: new SuggestionCache(),
-    propagation: new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock }),
-    retriever: new Retriever({ index: workspace.index, readText }),
-    ranker: new Ranker(),
-    texts,
-    index: workspace.index,
-    fileReader: workspace.fileReader,
-    ...(workspace.model ? { model: workspace.model } : {}),
-  });
-  return { engine, history };
+  return { engine: createEngine(workspace, { logger: silent, history }), history };
 }
 
 describe('cycleEdit', () => {
