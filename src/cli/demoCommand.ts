@@ -4,6 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { applyEdits } from '../core/edits';
+import { splitLines } from '../core/text';
 import type { NextEditEngine } from '../core/engineApi';
 import type { Logger } from '../core/ports';
 import type { ScoredEdit, Suggestion } from '../core/types';
@@ -78,8 +79,8 @@ function renderEdit(engine: NextEditEngine, edit: ScoredEdit, paint: Palette): s
   const text = engine.documentText(edit.path) ?? '';
   const applied = applyEdits(text, [edit]);
   if (applied.kind !== 'applied') return [paint.dim(`  ${edit.path}: edit no longer applies`)];
-  const beforeLines = text.split(/\r\n|\r|\n/);
-  const afterLines = applied.text.split(/\r\n|\r|\n/);
+  const beforeLines = splitLines(text);
+  const afterLines = splitLines(applied.text);
   const first = edit.range.start.line;
   const removed = beforeLines.slice(first, edit.range.end.line + 1);
   const addedCount = removed.length + (afterLines.length - beforeLines.length);

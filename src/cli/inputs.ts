@@ -1,6 +1,7 @@
 // Parsing and validating what the CLI reads: arguments, change events and cursors. Every
 // problem becomes a UsageError with a one-line message; main() prints it and exits non-zero.
 
+import { advancePosition } from '../core/text';
 import type { ChangeEvent, Cursor, Position, Range } from '../core/types';
 
 export class UsageError extends Error {
@@ -106,11 +107,7 @@ export function parseCursorObject(value: unknown, what: string): Cursor | undefi
 
 /** The end of the last event's inserted text, where a user's cursor would be. */
 export function cursorAfter(event: ChangeEvent): Cursor {
-  const lines = event.text.split(/\r\n|\r|\n/);
-  const last = lines[lines.length - 1] ?? '';
-  const line = event.range.start.line + lines.length - 1;
-  const character = lines.length === 1 ? event.range.start.character + last.length : last.length;
-  return { path: event.path, position: { line, character } };
+  return { path: event.path, position: advancePosition(event.range.start, event.text) };
 }
 
 function normalizePath(path: string, what: string): string {

@@ -5,6 +5,7 @@
 import { applyEdits } from './edits';
 import { type EndOfLine, LineIndex, uniformEol } from './text';
 import type { ChangeEvent, Position } from './types';
+import { positiveInteger } from './validation';
 
 export const DEFAULT_MAX_DOCUMENTS = 256;
 /** Larger documents (generated or minified files) are not tracked: edits there teach nothing. */
@@ -178,9 +179,3 @@ function byteSize(text: string): number {
   return text.length * BYTES_PER_CODE_UNIT;
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}

@@ -4,7 +4,8 @@
 // never depends on how the history trimmed the edit.
 
 import { SourceText } from './codeTokens';
-import type { Position, Range, RecordedEdit } from './types';
+import { advancePosition, splitLines } from './text';
+import { comparePositions, type Position, type Range, type RecordedEdit } from './types';
 
 /** Consecutive edits closer than this in time, touching the same text, form one change. */
 export const MERGE_GAP_MS = 3000;
@@ -42,8 +43,8 @@ export function logicalEdit(history: readonly RecordedEdit[]): LogicalEdit | und
   for (let index = history.length - 2; index >= 0 && merged.mergedCount < MAX_MERGED_EDITS; index--) {
     const previous = history[index]!;
     if (previous.path !== merged.path || merged.timestampMs - previous.timestampMs > MERGE_GAP_MS) break;
-    const insertedEnd = positionAfter(previous.range.start, previous.insertedText);
-    if (compare(merged.range.start, previous.range.start) < 0 || compare(merged.range.end, insertedEnd) > 0) break;
+    const insertedEnd = advancePosition(previous.range.start, previous.insertedText);
+    if (comparePositions(merged.range.start, previous.range.start) < 0 || comparePositions(merged.range.end, insertedEnd) > 0) break;
     const from = offsetWithin(previous.insertedText, previous.range.start, merged.range.start);
     const to = offsetWithin(previous.insertedText, previous.range.start, merged.range.end);
     if (from === undefined || to === undefined) break;
@@ -82,20 +83,7 @@ function viewOf(path: string, before: string, after: string, startLine: number, 
   return { before: new SourceText(path, before), after: new SourceText(path, after), startLine, insertedStart, insertedEnd, inComment: false };
 }
 
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
 
-function compare(a: Position, b: Position): number {
-  return a.line - b.line || a.character - b.character;
-}
-
-/** Where the text ends when inserted at `start`. */
-export function positionAfter(start: Position, text: string): Position {
-  const lines = splitLines(text);
-  if (lines.length === 1) return { line: start.line, character: start.character + text.length };
-  return { line: start.line + lines.length - 1, character: lines[lines.length - 1]!.length };
-}
 
 /** Offset into `text` (inserted at `origin`) of a document position, if it lies inside it. */
 function offsetWithin(text: string, origin: Position, position: Position): number | undefined {

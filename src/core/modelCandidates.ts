@@ -4,6 +4,7 @@
 import type { EditWindow, WindowPrediction } from './ports';
 import type { Cursor, RecordedEdit, ScoredEdit, Suggestion } from './types';
 import { suggestionId } from './hash';
+import { detectEol } from './text';
 import { buildWindow, windowEdit } from './windowEdit';
 
 export const WINDOW_LINES_ABOVE = 10;
@@ -34,8 +35,7 @@ export function modelSuggestions(
     if (!prediction.newLines) continue;
     const text = readText(prediction.window.path);
     if (text === undefined) continue;
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const edit = windowEdit(prediction.window, prediction.newLines, eol);
+    const edit = windowEdit(prediction.window, prediction.newLines, detectEol(text));
     if (!edit) continue;
     const scored: ScoredEdit = { ...edit, score: prediction.score, source: 'model' };
     const followsFrom = history[history.length - 1];

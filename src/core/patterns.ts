@@ -6,7 +6,8 @@
 
 import { diffArrays } from 'diff';
 import { argumentKey, argumentText, callsByName, isDefinition, isKeyword, isName, lineShape, SourceText, type CallSyntax, type Token } from './codeTokens';
-import { splitLines, type EditView } from './logicalEdit';
+import type { EditView } from './logicalEdit';
+import { splitLines } from './text';
 
 /** Larger edits are rewrites, not patterns. */
 export const MAX_EDIT_TOKENS = 600;

@@ -4,12 +4,14 @@
 
 import { LRUCache } from 'lru-cache';
 import { DECLARATION_WORDS, isKeyword, SourceText, type Token } from './codeTokens';
+import { hashEdits } from './hash';
 import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from './logicalEdit';
 import { derivePatterns, patternKey, type Pattern } from './patterns';
 import { argumentSites, commentWordSites, deleteLineSites, insertLineSites, mergeAdjacent, nameSites, overlaps, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
 import { propagationConfidence, type PropagationFeatures } from './ranker';
 import type { Clock, LineSpan, WorkspaceIndex } from './ports';
 import type { Cursor, Position, RecordedEdit, ScoredEdit, Suggestion } from './types';
+import { positiveInteger } from './validation';
 
 export const DEFAULT_MAX_SITES = 50;
 export const DEFAULT_MAX_FILES = 20;
@@ -363,20 +365,7 @@ function untouched(start: number, end: number, view: EditView): boolean {
   return end < view.insertedStart || start > view.insertedEnd;
 }
 
-function hashEdits(edits: readonly ScoredEdit[]): string {
-  let hash = 0x811c9dc5;
-  for (const edit of edits) {
-    const key = `${edit.path}:${edit.range.start.line}:${edit.range.start.character}-${edit.range.end.line}:${edit.range.end.character}=${edit.text}\u0000`;
-    for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
-}
-
 function isLiteral(key: string): boolean {
   return /^(?:-?\d[\w.]*|'[^']*'|"[^"]*")$/.test(key);
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}

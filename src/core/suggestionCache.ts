@@ -9,6 +9,7 @@
 
 import { LRUCache } from 'lru-cache';
 import { rebaseEdit, transformPosition } from './edits';
+import { hashText } from './hash';
 import type { Clock } from './ports';
 import { LineIndex, advancePosition, isAfter, isBefore, isSamePosition } from './text';
 import type { ChangeEvent, Cursor, Position, ScoredEdit, Suggestion } from './types';
@@ -272,15 +273,6 @@ function anchorKey(cursor: Cursor): string {
 function windowHash(index: LineIndex, position: Position): string {
   const start = index.offsetAt({ line: Math.max(0, position.line - WINDOW_LINES_ABOVE), character: 0 });
   const end = index.offsetAt({ line: position.line, character: Number.MAX_SAFE_INTEGER });
-  return fnv1a(index.text.slice(start, Math.max(start, end)));
-}
-
-/** 32-bit FNV-1a over UTF-16 code units: a fast guard; a collision matters only after a missed change. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
+  // A fast guard: a collision matters only after a change the cache missed.
+  return hashText(index.text.slice(start, Math.max(start, end)));
 }

@@ -2,6 +2,7 @@
 // insertion at the cursor stays a pure insertion (ghost text) instead of a whole-line rewrite.
 
 import type { EditWindow } from './ports';
+import { splitLines } from './text';
 import type { Position, TextEdit } from './types';
 
 export const MAX_WINDOW_LINES = 32;
@@ -14,7 +15,7 @@ export function buildWindow(
   linesAbove: number,
   linesBelow: number,
 ): EditWindow {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   const startLine = clamp(centerLine - linesAbove, 0, Math.max(0, lines.length - 1));
   const endLine = Math.min(lines.length, centerLine + linesBelow + 1, startLine + MAX_WINDOW_LINES);
   return {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Clock, Logger, ModelInput, NextEditModel, WindowPrediction } from '../core/ports';
 import type { PredictRequest, WorkerReply, WorkerRequest } from './modelWorker';
+import { positiveInteger } from '../core/validation';
 
 export const DEFAULT_MAX_NEW_TOKENS = 96;
 /** Loading parses the model and builds the session; far slower than this means something is wrong. */
@@ -69,9 +70,9 @@ export class OnnxNextEditModel implements NextEditModel {
     this.logger = options.logger;
     this.clock = options.clock;
     this.workerPath = options.workerPath ?? path.join(__dirname, 'modelWorker.js');
-    this.maxNewTokens = positiveInteger('maxNewTokens', options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS, MAX_NEW_TOKENS_LIMIT);
-    this.loadTimeoutMs = positiveInteger('loadTimeoutMs', options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, 600_000);
-    this.hangGraceMs = positiveInteger('hangGraceMs', options.hangGraceMs ?? DEFAULT_HANG_GRACE_MS, 60_000);
+    this.maxNewTokens = positiveInteger('OnnxNextEditModel options.maxNewTokens', options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS, MAX_NEW_TOKENS_LIMIT);
+    this.loadTimeoutMs = positiveInteger('OnnxNextEditModel options.loadTimeoutMs', options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, 600_000);
+    this.hangGraceMs = positiveInteger('OnnxNextEditModel options.hangGraceMs', options.hangGraceMs ?? DEFAULT_HANG_GRACE_MS, 60_000);
   }
 
   /** Whether a load failure turned the model off for good. */
@@ -241,13 +242,6 @@ function ignore(): void {}
 
 function clampScore(score: number): number {
   return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
-}
-
-function positiveInteger(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value <= 0 || value > max) {
-    throw new TypeError(`OnnxNextEditModel: ${name} must be an integer in [1, ${max}], got ${value}`);
-  }
-  return value;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Logger } from '../core/ports';
 import type { Position } from '../core/types';
 import { type Grammars, languageForPath } from './grammars';
 import { type SyntaxRules, syntaxRules } from './syntaxRules';
+import { positiveInteger } from '../core/validation';
 
 export const MAX_INDEXED_FILES = 20_000;
 export const MAX_INDEXED_FILE_CHARS = 1_000_000;
@@ -64,10 +65,10 @@ export class TreeSitterIndex implements WorkspaceIndex {
     if (!options.logger) throw new TypeError('TreeSitterIndex options.logger is required');
     this.grammars = options.grammars;
     this.logger = options.logger;
-    this.maxIndexedFiles = positiveInteger('maxIndexedFiles', options.maxIndexedFiles ?? MAX_INDEXED_FILES);
-    this.maxOccurrencesPerFile = positiveInteger('maxOccurrencesPerFile', options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE);
+    this.maxIndexedFiles = positiveInteger('TreeSitterIndex options.maxIndexedFiles', options.maxIndexedFiles ?? MAX_INDEXED_FILES);
+    this.maxOccurrencesPerFile = positiveInteger('TreeSitterIndex options.maxOccurrencesPerFile', options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE);
     this.trees = new LRUCache<string, RetainedTree>({
-      max: positiveInteger('maxRetainedTrees', options.maxRetainedTrees ?? MAX_RETAINED_TREES),
+      max: positiveInteger('TreeSitterIndex options.maxRetainedTrees', options.maxRetainedTrees ?? MAX_RETAINED_TREES),
       // Trees live in WASM memory that the JS garbage collector cannot see.
       dispose: (retained) => retained.tree.delete(),
     });
@@ -292,7 +293,3 @@ function collect(node: Node, path: string, rules: SyntaxRules, definitions: Symb
   }
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`TreeSitterIndex options.${name} must be a positive integer, got ${value}`);
-  return value;
-}

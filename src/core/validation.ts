@@ -1,0 +1,9 @@
+// Loud option validation shared by every component that takes limits: a bad option is a
+// programming error, reported once at construction with the option's name.
+
+/** `value` when it is an integer in [1, max]; otherwise a TypeError naming `name`. */
+export function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (Number.isInteger(value) && value >= 1 && value <= max) return value;
+  const expected = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer in [1, ${max}]`;
+  throw new TypeError(`${name} must be ${expected}, got ${String(value)}`);
+}
