@@ -45,6 +45,10 @@ class TrainConfig:
     validate_every_steps: int = 200
     validation_batches: int = 20
     seed: int = 1234
+    # Auxiliary next-token loss on a sample of prompt positions (see dataset.prompt_labels):
+    # weight relative to the target loss, and the fraction of prompt positions scored.
+    prompt_loss_weight: float = 0.0
+    prompt_loss_fraction: float = 0.0
 
 
 MODEL_CONFIGS = {
@@ -61,13 +65,17 @@ MODEL_CONFIGS = {
 
 TRAIN_CONFIGS = {
     "tiny": TrainConfig(batch_tokens=2048, learning_rate=3e-3, warmup_steps=5, total_steps=50,
-                        checkpoint_every_steps=20, validate_every_steps=10, validation_batches=2),
+                        checkpoint_every_steps=20, validate_every_steps=10, validation_batches=2,
+                        prompt_loss_weight=0.1, prompt_loss_fraction=0.25),
     "compact": TrainConfig(batch_tokens=8192, learning_rate=2e-3, warmup_steps=100, total_steps=6000,
-                           checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10),
+                           checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10,
+                           prompt_loss_weight=0.3, prompt_loss_fraction=0.25),
     "small": TrainConfig(batch_tokens=8192, learning_rate=1.5e-3, warmup_steps=100, total_steps=6000,
-                         checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10),
+                         checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10,
+                         prompt_loss_weight=0.3, prompt_loss_fraction=0.25),
     "base": TrainConfig(batch_tokens=65536, learning_rate=1e-3, warmup_steps=300, total_steps=20000,
-                        checkpoint_every_steps=500, validate_every_steps=250, validation_batches=40),
+                        checkpoint_every_steps=500, validate_every_steps=250, validation_batches=40,
+                        prompt_loss_weight=0.3, prompt_loss_fraction=0.5),
 }
 
 

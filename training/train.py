@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from .configs import config_dict, model_config, train_config
-from .dataset import IGNORE_INDEX, batches, load_meta, load_split, make_batch, usable_examples
+from .dataset import IGNORE_INDEX, batches, load_meta, load_split, make_batch, prompt_labels, usable_examples
 from .model import TORCH_MAJOR, NextEditTransformer
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -37,6 +37,9 @@ def parse_args(argv=None):
     parser.add_argument("--minutes", type=float, help="stop, checkpoint and save after this much wall time")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
+    parser.add_argument("--init", help="start from these weights (a model.pt or checkpoint.pt of the same config) "
+                                       "with a fresh optimizer and schedule")
+    parser.add_argument("--learning-rate", type=float, help="peak learning rate (overrides the config)")
     args = parser.parse_args(argv)
     if args.steps is not None and args.steps <= 0:
         parser.error("--steps must be positive")
@@ -63,10 +66,18 @@ def schedule_horizon(step: int, first_step: int, total_steps: int, start_time: f
     return max(step + 1, min(total_steps, step + int(pace * max(0.0, deadline - time.time()))))
 
 
-def target_loss(model, inputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    mask = labels != IGNORE_INDEX
-    logits, _, _ = model(inputs, logit_mask=mask)
-    return F.cross_entropy(logits.float(), labels[mask])
+def training_losses(model, inputs: torch.Tensor, labels: torch.Tensor, prompt: torch.Tensor):
+    """Mean target loss and mean auxiliary prompt loss (zero when no prompt position is sampled),
+    from one forward pass whose vocabulary projection covers only the scored positions."""
+    target_mask = labels != IGNORE_INDEX
+    prompt_mask = (prompt != IGNORE_INDEX) & ~target_mask
+    scored = target_mask | prompt_mask
+    logits, _, _ = model(inputs, logit_mask=scored)
+    losses = F.cross_entropy(logits.float(), torch.where(target_mask, labels, prompt)[scored], reduction="none")
+    is_target = target_mask[scored]
+    target = losses[is_target].mean()
+    prompt_loss = losses[~is_target].mean() if bool((~is_target).any()) else losses.new_zeros(())
+    return target, prompt_loss
 
 
 def optimizer_for(model: torch.nn.Module, learning_rate: float, weight_decay: float, use_cuda: bool):
@@ -157,10 +168,18 @@ def main(argv=None) -> int:
     random.seed(training.seed + rank)
     generator = np.random.default_rng(training.seed + rank)
     model = NextEditTransformer(config).to(device)
-    optimizer = optimizer_for(model, training.learning_rate, training.weight_decay, use_cuda)
+    peak_learning_rate = args.learning_rate or training.learning_rate
+    optimizer = optimizer_for(model, peak_learning_rate, training.weight_decay, use_cuda)
     os.makedirs(args.out, exist_ok=True)
     checkpoint_path = os.path.join(args.out, CHECKPOINT_FILE)
     step, tokens_seen, elapsed_before_s = 0, 0, 0.0
+    if args.init and not (args.resume and os.path.exists(checkpoint_path)):
+        initial = torch.load(args.init, map_location=device)
+        if initial.get("config") != config_dict(config):
+            raise SystemExit(f"--init {args.init} holds a different model config: {initial.get('config')}")
+        model.load_state_dict(initial["model"])
+        if is_main:
+            print(f"initialised from {args.init} (step {initial.get('step')})", flush=True)
     if args.resume and os.path.exists(checkpoint_path):
         checkpoint = torch.load(checkpoint_path, map_location=device)
         model.load_state_dict(checkpoint["model"])
@@ -191,34 +210,40 @@ def main(argv=None) -> int:
                    "train_examples": len(train_usable), "valid_examples": len(valid_usable), "world_size": world_size})
     stream = batches(train_split, train_usable, training.batch_tokens, generator)
     deadline = start_time + args.minutes * 60 if args.minutes else math.inf
-    window_loss, window_steps = 0.0, 0
+    window_loss, window_prompt_loss, window_steps = 0.0, 0.0, 0
     first_step = step
     model.train()
     while step < total_steps:
-        learning_rate = learning_rate_at(step, training.learning_rate, training.warmup_steps,
+        learning_rate = learning_rate_at(step, peak_learning_rate, training.warmup_steps,
                                          schedule_horizon(step, first_step, total_steps, start_time, deadline),
                                          training.min_learning_rate_ratio)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate
-        inputs, labels = make_batch(train_split, next(stream))
+        examples = next(stream)
+        inputs, labels = make_batch(train_split, examples)
+        prompt = prompt_labels(train_split, examples, inputs.shape[1], training.prompt_loss_fraction, generator)
         inputs, labels = inputs.to(device, non_blocking=True), labels.to(device, non_blocking=True)
+        prompt = prompt.to(device, non_blocking=True)
         with autocast:
-            loss = target_loss(model, inputs, labels)
+            target, prompt_loss = training_losses(model, inputs, labels, prompt)
+            loss = target + training.prompt_loss_weight * prompt_loss
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), training.grad_clip_norm)
         optimizer.step()
         step += 1
         tokens_seen += int(inputs.numel()) * world_size
-        window_loss += float(loss)
+        window_loss += float(target)
+        window_prompt_loss += float(prompt_loss)
         window_steps += 1
 
         out_of_time = time.time() >= deadline
         if step % training.validate_every_steps == 0 or step == total_steps or out_of_time:
             elapsed_s = elapsed_before_s + time.time() - start_time
-            record = {"event": "train", "step": step, "train_loss": window_loss / window_steps, "lr": learning_rate,
+            record = {"event": "train", "step": step, "train_loss": window_loss / window_steps,
+                      "prompt_loss": window_prompt_loss / window_steps, "lr": learning_rate,
                       "tokens": tokens_seen, "elapsed_s": round(elapsed_s, 1)}
-            window_loss, window_steps = 0.0, 0
+            window_loss, window_prompt_loss, window_steps = 0.0, 0.0, 0
             if is_main:
                 record["valid_loss"] = validation_loss(unwrap(model), valid_split, valid_usable, training.batch_tokens,
                                                        training.validation_batches, device)

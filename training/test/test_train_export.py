@@ -52,6 +52,17 @@ class TrainExportTest(unittest.TestCase):
         self.assertIn(f"resumed from step {stopped_at}", output)
         self.assertEqual(read_log(run)[-1], {"event": "done", "step": 20, "tokens": read_log(run)[-1]["tokens"]})
 
+    def test_init_starts_from_weights_with_a_fresh_schedule(self):
+        run = os.path.join(self.work, "warm")
+        output = run_module("training.train", "--config", "tiny", "--data", self.data, "--out", run, "--steps", "10",
+                            "--init", os.path.join(self.run_dir, "model.pt"), "--learning-rate", "0.0005")
+        self.assertIn("initialised from", output)
+        first = [record for record in read_log(run) if record["event"] == "train"][0]
+        # Warm weights: the first validation already sits at the trained model's loss, not at ln(512).
+        self.assertLess(first["valid_loss"], 3.0)
+        self.assertLessEqual(first["lr"], 0.0005)
+        self.assertGreater(first["prompt_loss"], 0.0)
+
     def test_learning_rate_warms_up_then_decays(self):
         rates = [learning_rate_at(step, 1.0, 10, 100, 0.1) for step in range(100)]
         self.assertAlmostEqual(rates[9], 1.0)
