@@ -60,7 +60,7 @@ const PLANS: Readonly<Record<DataSize, SizePlan>> = {
 export const NO_CHANGE_SHARE = 0.45;
 const CHANGE_GENERATORS: readonly (readonly [string, number])[] = [
   ['rename', 3], ['member', 2], ['add_parameter', 1.5], ['remove_parameter', 1], ['insert_statement', 1.5],
-  ['delete_statement', 1], ['complete_line', 3],
+  ['delete_statement', 1], ['complete_line', 4.5],
 ];
 const HISTORY_START_MS = 1_700_000_000_000;
 

@@ -183,38 +183,60 @@ function similarStatements(context: SequenceContext, mode: 'insert' | 'delete'):
   return sequenceExamples('insert_statement', context, base, sites as Site[]);
 }
 
-/** The user is typing a line: history holds the typed prefix, the target the whole line. */
+/** Lines a typed block spans, with their odds: most typing finishes one line, some runs on. */
+const BLOCK_LINE_ODDS: readonly (readonly [number, number])[] = [[1, 0.6], [2, 0.2], [3, 0.12], [4, 0.08]];
+const MAX_BLOCK_CHARS = 320;
+
+/**
+ * The user is typing a line or a short block of new lines: history holds the typed prefix (cut
+ * anywhere, mid-word too), the target the rest of the block. The benchmark's typing cases stop
+ * part-way through real hunks, which often run over several lines.
+ */
 function completeLine(context: SequenceContext): Example[] {
   const { rng, file } = context;
   const lines = splitLines(file.text);
   const starts = lineStartOffsets(file.text);
   for (let attempt = 0; attempt < 6; attempt++) {
     const lineIndex = rng.int(lines.length);
+    const count = Math.min(blockLineCount(rng.next()), lines.length - lineIndex);
     const line = lines[lineIndex] as string;
     const indent = indentation(line).length;
-    const body = line.slice(indent);
-    if (body.trim().length < 8 || body.length > 160) continue;
+    const lastLine = lines[lineIndex + count - 1] as string;
+    const blockStart = (starts[lineIndex] as number) + indent;
+    const blockEnd = (starts[lineIndex + count - 1] as number) + lastLine.length;
+    const body = file.text.slice(blockStart, blockEnd);
+    if (line.slice(indent).trim().length < 8 || body.length > MAX_BLOCK_CHARS || body.includes('\r')) continue;
     const finished = rng.chance(0.3);
     const cut = finished ? body.length : 1 + rng.int(body.length - 1);
-    const lineStart = starts[lineIndex] as number;
-    const base = file.text.slice(0, lineStart + indent) + file.text.slice(lineStart + line.length);
-    const typed = recordEdit(file.path, base, lineStart + indent, lineStart + indent, body.slice(0, cut), context.startMs);
-    const cursor = { line: lineIndex, character: indent + cut };
-    const rest: Site[] = finished ? [] : [{ start: lineStart + indent + cut, end: lineStart + indent + cut, replacement: body.slice(cut) }];
-    const target = windowAfterSites(file.path, typed.text, rest, lineIndex, cursor);
+    const base = file.text.slice(0, blockStart) + file.text.slice(blockEnd);
+    const typed = recordEdit(file.path, base, blockStart, blockStart, body.slice(0, cut), context.startMs);
+    const typedLines = splitLines(body.slice(0, cut));
+    const cursorLine = lineIndex + typedLines.length - 1;
+    const cursor = { line: cursorLine, character: (typedLines.length === 1 ? indent : 0) + (typedLines.at(-1) as string).length };
+    const rest: Site[] = finished ? [] : [{ start: blockStart + cut, end: blockStart + cut, replacement: body.slice(cut) }];
+    const target = windowAfterSites(file.path, typed.text, rest, cursorLine, cursor);
     if (!target) continue;
     return [
       {
         kind: finished ? 'no_change' : 'complete_line',
         source: file.source,
         history: withUnrelatedEdit([typed.edit], context),
-        snippets: snippetsFor(context, typed.text, lineIndex),
+        snippets: snippetsFor(context, typed.text, cursorLine),
         window: target.window,
         newLines: finished ? null : target.newLines,
       },
     ];
   }
   return [];
+}
+
+function blockLineCount(draw: number): number {
+  let total = 0;
+  for (const [count, odds] of BLOCK_LINE_ODDS) {
+    total += odds;
+    if (draw < total) return count;
+  }
+  return 1;
 }
 
 /** The common case: the last edit is complete and the cursor's window needs nothing. */

@@ -119,6 +119,23 @@ describe('training data pipeline (--tiny)', () => {
     expect(new Set(splitOf.values())).toEqual(new Set(['train', 'valid']));
   });
 
+  it('has typing examples that stop mid-line and ones that run on over several new lines', () => {
+    const typing = ['train', 'valid'].flatMap((split) => readSplit(outDir, split).examples).filter((example) => example.kind === 'complete_line');
+    expect(typing.length).toBeGreaterThan(5);
+    const addedLines = typing.map((example) => (example.newLines?.length ?? 0) - example.window.lines.length);
+    expect(addedLines.some((count) => count === 0)).toBe(true);
+    expect(addedLines.some((count) => count >= 1)).toBe(true);
+    for (const example of typing) {
+      // The window holds the typed prefix up to the cursor; one recent edit typed it.
+      const cursor = example.window.cursor;
+      expect(cursor).toBeDefined();
+      const cursorLine = example.window.lines[(cursor?.line ?? 0) - example.window.startLine] ?? '';
+      const beforeCursor = cursorLine.slice(0, cursor?.character).trimStart();
+      expect(example.history.some((edit) => edit.insertedText.endsWith(beforeCursor))).toBe(true);
+      expect(example.newLines).not.toEqual(example.window.lines);
+    }
+  });
+
   it('is deterministic for a seed', () => {
     const again = mkdtempSync(join(tmpdir(), 'ripple-data-'));
     buildTiny(again);
