@@ -40,7 +40,7 @@ const slotIds = model.tokenizer.specialTokens.map((name, id) => (name.startsWith
 const windowId = model.tokenizer.specialTokens.indexOf('<|window|>');
 const noChangeId = model.tokenizer.specialTokens.indexOf('<|no_change|>');
 
-const stats = { examples: 0, exact: 0, noChangeExamples: 0, noChangeCorrect: 0, editExamples: 0, editExact: 0, editPredictedNoChange: 0, prefillMs: [], decodeMs: [], passes: 0, generatedTokens: 0 };
+const stats = { predictedEdits: [], examples: 0, exact: 0, noChangeExamples: 0, noChangeCorrect: 0, editExamples: 0, editExact: 0, editPredictedNoChange: 0, prefillMs: [], decodeMs: [], passes: 0, generatedTokens: 0 };
 const step = Math.max(1, Math.floor(examples / exampleCount));
 for (let example = 0; example < examples && stats.examples < exampleCount; example += step) {
   const [start, promptLength, totalLength] = [index[example * 3], index[example * 3 + 1], index[example * 3 + 2]];
@@ -63,6 +63,10 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
   const exact = generated.length === reference.length && generated.every((id, position) => id === reference[position]);
   stats.examples++;
   stats.exact += exact ? 1 : 0;
+  if (generation && generated[0] !== noChangeId && generation.ids.length > 0) {
+    // The runtime's confidence for an edit (modelWorker: mean log-probability of the target).
+    stats.predictedEdits.push({ score: Math.exp(generation.logProbabilitySum / generation.ids.length), exact, kind: reference[0] === noChangeId ? 'no_change' : 'edit' });
+  }
   if (reference[0] === noChangeId) {
     stats.noChangeExamples++;
     stats.noChangeCorrect += generated[0] === noChangeId ? 1 : 0;
@@ -82,5 +86,10 @@ console.log(JSON.stringify({
   editMissedAsNoChange: rate(stats.editPredictedNoChange, stats.editExamples),
   medianPrefillMs: +median(stats.prefillMs).toFixed(1), medianDecodeMs: +median(stats.decodeMs).toFixed(1),
   tokensPerPass: +(stats.generatedTokens / Math.max(1, stats.passes)).toFixed(2),
+  // Precision of predicted edits above each confidence threshold: picks the engine's model threshold.
+  editPrecisionByThreshold: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((threshold) => {
+    const above = stats.predictedEdits.filter((edit) => edit.score >= threshold);
+    return { threshold, predicted: above.length, exact: above.filter((edit) => edit.exact).length, precision: rate(above.filter((edit) => edit.exact).length, above.length) };
+  }),
 }, null, 2));
 await model.session.release();
