@@ -78,6 +78,9 @@ export class Grammars {
     if (options.wasmDirectory !== undefined && (typeof options.wasmDirectory !== 'string' || options.wasmDirectory === '')) {
       throw new TypeError(`Grammars options.wasmDirectory must be a non-empty string, got ${String(options.wasmDirectory)}`);
     }
+    if (options.runtimeWasmPath !== undefined && (typeof options.runtimeWasmPath !== 'string' || options.runtimeWasmPath === '')) {
+      throw new TypeError(`Grammars options.runtimeWasmPath must be a non-empty string, got ${String(options.runtimeWasmPath)}`);
+    }
     if (options.resolveWasmPath !== undefined && typeof options.resolveWasmPath !== 'function') {
       throw new TypeError('Grammars options.resolveWasmPath must be a function');
     }
@@ -138,13 +141,21 @@ export class Grammars {
 
   private initRuntime(): Promise<boolean> {
     this.runtime ??= (async () => {
+      // Emscripten prints its own lines when the runtime cannot start; the rejection carries the
+      // same reason, so the failure is logged once below. Later messages print as they would.
+      let starting = true;
+      const printErr = (message: string): void => {
+        if (!starting) console.error(message);
+      };
       try {
         const runtimeWasmPath = this.runtimeWasmPath;
-        await Parser.init(runtimeWasmPath ? { locateFile: () => runtimeWasmPath } : undefined);
+        await Parser.init({ printErr, ...(runtimeWasmPath ? { locateFile: () => runtimeWasmPath } : {}) });
         return true;
       } catch (error) {
         this.logger.warn(`Tree-sitter runtime failed to load; no file gets syntax facts: ${describe(error)}`);
         return false;
+      } finally {
+        starting = false;
       }
     })();
     return this.runtime;

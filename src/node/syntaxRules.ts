@@ -1,6 +1,9 @@
 // What each grammar's node types mean: which nodes declare symbols, open scopes, import modules
 // or are identifiers. Node type names come from the grammar packages' node-types.json and change
 // when a grammar is upgraded, so every grammar-specific string lives here and nowhere else.
+// A rule may look at a node, its descendants and its ancestors, never at its siblings or at other
+// top-level declarations: re-indexing after an edit keeps the facts of the untouched top-level
+// declarations (syntaxFacts.ts), which is only right while facts depend on nothing outside them.
 
 import type { Node } from 'web-tree-sitter';
 import type { SymbolKind } from '../core/ports';

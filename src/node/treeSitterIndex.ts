@@ -1,17 +1,29 @@
 // The workspace index: per-file syntax facts (definitions, identifier occurrences, imports,
 // scopes) from tree-sitter, plus an inverted name -> files map so that cross-file queries touch
-// only the files that mention a name. Facts are plain arrays; syntax trees are kept only for a
-// few recently updated files, so memory grows with facts, not with trees.
+// only the files that mention a name. Facts are plain arrays; syntax trees (and the per-declaration
+// facts that let an edit re-walk only what it touched) are kept only for a few recently updated
+// files, so memory grows with facts, not with trees. Re-parsing is incremental and the walk runs
+// in time slices, so re-indexing a large file after an edit never holds the event loop for long.
 
 import { LRUCache } from 'lru-cache';
-import { Edit, type Node, type Tree } from 'web-tree-sitter';
-import type { ImportInfo, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../core/ports';
-import { isKeyword } from '../core/symbols';
-import type { Logger } from '../core/ports';
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { ImportInfo, Logger, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../core/ports';
 import type { Position } from '../core/types';
-import { type Grammars, languageForPath } from './grammars';
-import { type SyntaxRules, syntaxRules } from './syntaxRules';
 import { positiveInteger } from '../core/validation';
+import { type Grammars, languageForPath } from './grammars';
+import {
+  assembleFacts,
+  EMPTY_FACTS,
+  extractSegments,
+  type FactLimits,
+  type FileFacts,
+  INDEX_SLICE_MS,
+  SegmentReuse,
+  type SegmentedFacts,
+  textChange,
+  TimeSlice,
+} from './syntaxFacts';
+import { type SyntaxRules, syntaxRules } from './syntaxRules';
 
 export const MAX_INDEXED_FILES = 20_000;
 export const MAX_INDEXED_FILE_CHARS = 1_000_000;
@@ -27,30 +39,22 @@ export interface TreeSitterIndexOptions {
   readonly maxIndexedFiles?: number;
   readonly maxOccurrencesPerFile?: number;
   readonly maxRetainedTrees?: number;
-}
-
-interface FileFacts {
-  /** Distinct identifier names of the file; occurrences refer to them by index. */
-  readonly names: readonly string[];
-  readonly nameIds: ReadonlyMap<string, number>;
-  /** Triples (name index, line, UTF-16 character), in document order: 12 bytes per occurrence. */
-  readonly occurrences: Int32Array;
-  readonly definitions: readonly SymbolDefinition[];
-  readonly imports: readonly ImportInfo[];
-  /** Sorted by start line, outer before inner. */
-  readonly scopes: readonly Scope[];
+  /** How long indexing may hold the event loop before it yields, in milliseconds; 0 yields at every check. */
+  readonly sliceMs?: number;
 }
 
 interface RetainedTree {
   readonly tree: Tree;
   readonly text: string;
+  readonly segments: SegmentedFacts;
 }
 
 export class TreeSitterIndex implements WorkspaceIndex {
   private readonly grammars: Grammars;
   private readonly logger: Logger;
   private readonly maxIndexedFiles: number;
-  private readonly maxOccurrencesPerFile: number;
+  private readonly limits: FactLimits;
+  private readonly sliceMs: number;
   private readonly facts = new Map<string, FileFacts>();
   private readonly filesByName = new Map<string, Set<string>>();
   private readonly trees: LRUCache<string, RetainedTree>;
@@ -58,6 +62,7 @@ export class TreeSitterIndex implements WorkspaceIndex {
   private readonly versions = new Map<string, number>();
   private nextVersion = 0;
   private warnedFull = false;
+  private disposed = false;
 
   constructor(options: TreeSitterIndexOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('TreeSitterIndex options must be an object');
@@ -66,7 +71,14 @@ export class TreeSitterIndex implements WorkspaceIndex {
     this.grammars = options.grammars;
     this.logger = options.logger;
     this.maxIndexedFiles = positiveInteger('TreeSitterIndex options.maxIndexedFiles', options.maxIndexedFiles ?? MAX_INDEXED_FILES);
-    this.maxOccurrencesPerFile = positiveInteger('TreeSitterIndex options.maxOccurrencesPerFile', options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE);
+    this.limits = {
+      maxOccurrences: positiveInteger('TreeSitterIndex options.maxOccurrencesPerFile', options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE),
+      maxDefinitions: MAX_DEFINITIONS_PER_FILE,
+      maxImports: MAX_IMPORTS_PER_FILE,
+      maxScopes: MAX_SCOPES_PER_FILE,
+    };
+    this.sliceMs = options.sliceMs ?? INDEX_SLICE_MS;
+    if (!Number.isFinite(this.sliceMs) || this.sliceMs < 0) throw new TypeError(`TreeSitterIndex options.sliceMs must be a finite number >= 0, got ${String(options.sliceMs)}`);
     this.trees = new LRUCache<string, RetainedTree>({
       max: positiveInteger('TreeSitterIndex options.maxRetainedTrees', options.maxRetainedTrees ?? MAX_RETAINED_TREES),
       // Trees live in WASM memory that the JS garbage collector cannot see.
@@ -143,41 +155,80 @@ export class TreeSitterIndex implements WorkspaceIndex {
       this.warnedFull = true;
       return;
     }
+    if (this.trees.get(path)?.text === text && this.facts.has(path)) return;
+    const current = (): boolean => !this.disposed && !signal?.aborted && this.versions.get(path) === version;
     const parser = await this.grammars.parser(language);
-    if (signal?.aborted || this.versions.get(path) !== version) return;
+    if (!current()) return;
     if (!parser) {
-      this.remove(path);
+      // The grammar failed to load (logged once by Grammars): the file counts as indexed, without syntax facts.
+      this.store(path, EMPTY_FACTS);
       return;
     }
+    await this.reindex(path, text, parser, syntaxRules(language), new TimeSlice(this.sliceMs, () => !current()));
+  }
+
+  /**
+   * Parses (incrementally when the previous tree is retained), then walks only what changed, in
+   * time slices. The parse itself is not sliced: tree-sitter resumes a paused parse in a way that
+   * can settle ambiguities differently, and facts must not depend on when the loop was yielded.
+   */
+  private async reindex(path: string, text: string, parser: Parser, rules: SyntaxRules, slice: TimeSlice): Promise<void> {
     const retained = this.trees.get(path);
-    if (retained?.text === text && this.facts.has(path)) return;
-    const previous = retained ? editedCopy(retained, text) : undefined;
-    const tree = parser.parse(text, previous ?? null);
-    previous?.delete();
+    const change = retained ? textChange(retained.text, text) : undefined;
+    const edited = retained && change ? retained.tree.copy() : undefined;
+    if (edited && change) edited.edit(change);
+    let tree: Tree | undefined;
+    let reuse: SegmentReuse | undefined;
+    try {
+      tree = parser.parse(text, edited ?? null) ?? undefined;
+      // The retained tree may be evicted and deleted while this update yields; its facts are plain data.
+      if (tree && retained && edited && change) reuse = new SegmentReuse(retained.segments, change, edited.getChangedRanges(tree));
+    } finally {
+      edited?.delete();
+    }
     if (!tree) return;
-    this.trees.set(path, { tree, text });
-    this.store(path, extractFacts(tree.rootNode, text, path, syntaxRules(language), this.maxOccurrencesPerFile));
+    try {
+      const segments = await extractSegments(tree, text, path, rules, this.limits, slice, reuse);
+      const facts = segments && (await assembleFacts(segments, this.limits, slice));
+      if (!segments || !facts || slice.cancelled()) return;
+      this.trees.set(path, { tree, text, segments });
+      tree = undefined;
+      this.store(path, facts);
+    } finally {
+      tree?.delete();
+    }
   }
 
   remove(path: string): void {
     this.versions.delete(path);
     this.trees.delete(path);
-    const old = this.facts.get(path);
-    if (!old) return;
-    this.facts.delete(path);
-    for (const name of old.names) this.unlink(name, path);
-    for (const definition of old.definitions) this.unlink(definition.name, path);
+    this.forgetFacts(path);
   }
 
+  /** Frees the retained trees; updates in progress stop at their next slice. */
   dispose(): void {
+    this.disposed = true;
     this.trees.clear();
   }
 
+  /**
+   * Replaces the facts of a file; its retained tree stays, for the next incremental parse. Only
+   * the names that came or went are relinked: after an edit nearly all of them stay.
+   */
   private store(path: string, facts: FileFacts): void {
-    this.remove(path);
+    const old = this.facts.get(path);
     this.facts.set(path, facts);
-    for (const name of facts.names) this.link(name, path);
-    for (const definition of facts.definitions) this.link(definition.name, path);
+    const linked = linkedNames(facts);
+    const previous = old ? linkedNames(old) : new Set<string>();
+    for (const name of previous) if (!linked.has(name)) this.unlink(name, path);
+    for (const name of linked) if (!previous.has(name)) this.link(name, path);
+  }
+
+  private forgetFacts(path: string): void {
+    const old = this.facts.get(path);
+    if (!old) return;
+    this.facts.delete(path);
+    for (const name of linkedNames(old)) this.unlink(name, path);
   }
 
   private link(name: string, path: string): void {
@@ -197,99 +248,9 @@ export class TreeSitterIndex implements WorkspaceIndex {
   }
 }
 
-/**
- * A copy of the retained tree edited to match `text`, described as one replacement between the
- * common prefix and suffix; tree-sitter then re-parses only around it.
- */
-function editedCopy(retained: RetainedTree, text: string): Tree {
-  const old = retained.text;
-  const shorter = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
-  const copy = retained.tree.copy();
-  copy.edit(
-    new Edit({
-      startIndex: prefix,
-      oldEndIndex: old.length - suffix,
-      newEndIndex: text.length - suffix,
-      startPosition: pointAt(old, prefix),
-      oldEndPosition: pointAt(old, old.length - suffix),
-      newEndPosition: pointAt(text, text.length - suffix),
-    }),
-  );
-  return copy;
+/** The names under which a file is found: its identifiers and what it defines. */
+function linkedNames(facts: FileFacts): Set<string> {
+  const names = new Set(facts.names);
+  for (const definition of facts.definitions) names.add(definition.name);
+  return names;
 }
-
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
-    row++;
-    lineStart = index + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-/** Walks the tree once with a cursor, materializing Nodes only for interesting node types. */
-function extractFacts(root: Node, text: string, path: string, rules: SyntaxRules, maxOccurrences: number): FileFacts {
-  const names: string[] = [];
-  const nameIds = new Map<string, number>();
-  const packed: number[] = [];
-  const definitions: SymbolDefinition[] = [];
-  const imports: ImportInfo[] = [];
-  const scopes: Scope[] = [];
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const type = cursor.nodeType;
-      if (rules.identifierTypes.has(type)) {
-        const name = text.slice(cursor.startIndex, cursor.endIndex);
-        if (packed.length < maxOccurrences * 3 && !isKeyword(name)) {
-          let nameId = nameIds.get(name);
-          if (nameId === undefined) {
-            nameId = names.length;
-            names.push(name);
-            nameIds.set(name, nameId);
-          }
-          const start = cursor.startPosition;
-          packed.push(nameId, start.row, start.column);
-        }
-      } else if (cursor.nodeIsNamed && rules.interestingTypes.has(type)) {
-        // Anonymous keyword tokens share type names with nodes (`function`, `class`): skip them.
-        collect(cursor.currentNode, path, rules, definitions, imports, scopes);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { names, nameIds, occurrences: Int32Array.from(packed), definitions, imports, scopes };
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-}
-
-function collect(node: Node, path: string, rules: SyntaxRules, definitions: SymbolDefinition[], imports: ImportInfo[], scopes: Scope[]): void {
-  for (const declaration of rules.declarations(node)) {
-    for (const nameNode of declaration.nameNodes) {
-      if (definitions.length >= MAX_DEFINITIONS_PER_FILE) break;
-      definitions.push({
-        name: nameNode.text,
-        kind: declaration.kind,
-        path,
-        position: { line: nameNode.startPosition.row, character: nameNode.startPosition.column },
-        span: { startLine: declaration.spanNode.startPosition.row, endLine: declaration.spanNode.endPosition.row + 1 },
-      });
-    }
-  }
-  const scope = rules.scope(node);
-  if (scope && scopes.length < MAX_SCOPES_PER_FILE) {
-    scopes.push({ path, kind: scope.kind, startLine: node.startPosition.row, endLine: node.endPosition.row + 1, ...(scope.name === undefined ? {} : { name: scope.name }) });
-  }
-  for (const fact of rules.imports(node)) {
-    if (imports.length >= MAX_IMPORTS_PER_FILE) break;
-    imports.push({ path, module: fact.module, names: fact.names, line: node.startPosition.row });
-  }
-}
-

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, SymbolDefinition } from '../../src/core/ports';
@@ -237,26 +236,9 @@ describe('TreeSitterIndex updates', () => {
     const grammars = new Grammars({ logger });
     expect(() => new TreeSitterIndex({ grammars, logger, maxIndexedFiles: 0 })).toThrow(TypeError);
     expect(() => new TreeSitterIndex({ grammars, logger, maxRetainedTrees: 1.5 })).toThrow(TypeError);
+    expect(() => new TreeSitterIndex({ grammars, logger, sliceMs: -1 })).toThrow(TypeError);
     expect(() => new Grammars({ logger, wasmDirectory: '' })).toThrow(TypeError);
-  });
-});
-
-describe('Grammars that fail to load', () => {
-  it('logs one line per broken grammar and leaves other languages working', async () => {
-    const directory = mkdtempSync(nodePath.join(tmpdir(), 'ripple-grammars-'));
-    writeFileSync(nodePath.join(directory, 'tree-sitter-python.wasm'), 'this is not wasm');
-    copyFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm'), nodePath.join(directory, 'tree-sitter-go.wasm'));
-    const logger = recordingLogger();
-    const index = new TreeSitterIndex({ grammars: new Grammars({ logger, wasmDirectory: directory }), logger });
-
-    await expect(index.update('a.py', 'def a():\n    pass\n')).resolves.toBeUndefined();
-    await expect(index.update('b.py', 'def b():\n    pass\n')).resolves.toBeUndefined();
-    await index.update('c.go', 'package main\nfunc C() {}\n');
-
-    expect(logger.lines).toHaveLength(1);
-    expect(logger.lines[0]).toMatch(/^warn: Grammar for python failed to load/);
-    expect(index.files()).toEqual(['c.go']);
-    expect(index.definitions('C')).toHaveLength(1);
+    expect(() => new Grammars({ logger, runtimeWasmPath: '' })).toThrow(TypeError);
   });
 });
 
