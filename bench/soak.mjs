@@ -18,5 +18,6 @@ const args = process.argv.slice(2);
 if (!args.some((argument) => argument === '--workspace' || argument.startsWith('--workspace='))) {
   args.push('--workspace', join(root, 'demo', 'workspace'));
 }
-const result = spawnSync(process.execPath, [cli, 'soak', ...args], { stdio: 'inherit' });
+// --expose-gc: memory is sampled after a forced collection, so heap growth means a leak.
+const result = spawnSync(process.execPath, ['--expose-gc', cli, 'soak', ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

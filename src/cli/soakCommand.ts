@@ -72,11 +72,18 @@ export function memorySample(): MemorySample {
   return { rssMb: round(usage.rss / BYTES_PER_MEGABYTE), heapUsedMb: round(usage.heapUsed / BYTES_PER_MEGABYTE) };
 }
 
+/** One edit of a sustained run: the change, how it changes the document's length, and where to predict next. */
+export interface SustainedEdit {
+  readonly event: ChangeEvent;
+  readonly lengthDelta: number;
+  readonly cursor: Cursor;
+}
+
 /**
  * The edit a keystroke makes at step `step` of a type-then-delete cycle, starting at `origin`:
  * the first half types characters, the second half deletes them again, last first.
  */
-export function cycleEdit(path: string, origin: Cursor['position'], step: number): { event: ChangeEvent; lengthDelta: number; cursor: Cursor } {
+export function cycleEdit(path: string, origin: Cursor['position'], step: number): SustainedEdit {
   const phase = step % (2 * TYPING_CYCLE_CHARS);
   const line = origin.line;
   if (phase < TYPING_CYCLE_CHARS) {
@@ -167,6 +174,13 @@ export interface SustainedOptions {
   readonly clock: () => number;
   /** Called with each memory sample, e.g. to check the engine's own bounded structures. */
   readonly onSample?: (sample: MemorySample, predictions: number) => void;
+  /** The edit before each prediction; typing and deleting a few characters (cycleEdit) by default. */
+  readonly edit?: (step: number) => SustainedEdit;
+  /**
+   * Runs before each memory sample, so that the heap counts live objects only and growth means a
+   * leak rather than garbage not yet collected (global.gc under node --expose-gc).
+   */
+  readonly collectGarbage?: () => void;
 }
 
 /** One edit, then one awaited prediction, many times over; memory sampled at intervals. */
@@ -174,12 +188,17 @@ export async function runSustained(engine: NextEditEngine, options: SustainedOpt
   const initial = engine.documentText(options.path);
   if (initial === undefined) throw new UsageError(`${options.path} is not open`);
   const origin = typingOrigin(initial);
-  const samples: MemorySample[] = [memorySample()];
+  const edit = options.edit ?? ((step: number) => cycleEdit(options.path, origin, step));
+  const sampleMemory = (): MemorySample => {
+    options.collectGarbage?.();
+    return memorySample();
+  };
+  const samples: MemorySample[] = [sampleMemory()];
   const latencies: number[] = [];
   let expectedLength = initial.length;
   let rejected = 0;
   for (let step = 0; step < options.predictions; step++) {
-    const { event, lengthDelta, cursor } = cycleEdit(options.path, origin, step);
+    const { event, lengthDelta, cursor } = edit(step);
     if (!engine.recordChange(event, options.clock())) throw new Error(`edit ${step} did not apply`);
     expectedLength += lengthDelta;
     try {
@@ -188,12 +207,12 @@ export async function runSustained(engine: NextEditEngine, options: SustainedOpt
       rejected++;
     }
     if ((step + 1) % MEMORY_SAMPLE_EVERY_PREDICTIONS === 0) {
-      const sample = memorySample();
+      const sample = sampleMemory();
       samples.push(sample);
       options.onSample?.(sample, step + 1);
     }
   }
-  const first = samples[0] ?? memorySample();
+  const first = samples[0] ?? sampleMemory();
   const last = samples[samples.length - 1] ?? first;
   return {
     predictions: options.predictions,
@@ -277,12 +296,14 @@ async function soakFile(root: string, path: string, flags: ReadonlyMap<string, s
       clock: workspace.clock,
     });
     logger.info(`burst on ${path}: ${JSON.stringify(burst)}`);
+    const collectGarbage = exposedGarbageCollector();
     const sustained = await runSustained(engine, {
       path,
       predictions: positiveIntegerFlag(flags, 'predictions', DEFAULT_SOAK_PREDICTIONS),
       sources,
       clock: workspace.clock,
       onSample: (sample, done) => logger.info(`${path}: ${done} predictions, rss ${sample.rssMb} MB, heap ${sample.heapUsedMb} MB`),
+      ...(collectGarbage ? { collectGarbage } : {}),
     });
     logger.info(`sustained on ${path}: ${JSON.stringify(sustained)}`);
     engine.dispose();
@@ -290,6 +311,12 @@ async function soakFile(root: string, path: string, flags: ReadonlyMap<string, s
   } finally {
     workspace.dispose();
   }
+}
+
+/** global.gc, present when node runs with --expose-gc (bench/soak.mjs does). */
+function exposedGarbageCollector(): (() => void) | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return typeof gc === 'function' ? gc : undefined;
 }
 
 /** The first .ts/.js/.py file under the root, in sorted order. */

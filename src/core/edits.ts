@@ -2,7 +2,8 @@
 // and view as whole-line hunks. Ranges refer to the document before the edits, as in VS Code's
 // WorkspaceEdit, and edits of one batch apply as if simultaneously.
 
-import type { ChangeEvent, Hunk, Position, Range, TextEdit } from './types';
+import { rebaseReplacedText } from './replacedText';
+import type { ChangeEvent, Hunk, Position, Range, ReplacedText, TextEdit } from './types';
 import { comparePositions } from './types';
 import {
   type EndOfLine,
@@ -123,21 +124,25 @@ export function transformPosition(position: Position, over: ChangeEvent, bias: B
  * The edit moved to the document after the user's change `over`, or undefined when the change
  * overlapped it (shared characters, an insertion strictly inside it, or two insertions at the
  * same point, whose relative order is ambiguous). Changes touching the edit from outside do not
- * overlap it. Extra fields of the edit (score, source) are kept.
+ * overlap it. Extra fields of the edit (score, source) are kept, and what it replaces is kept
+ * exact; an edit for which that can no longer be known is dropped too.
  */
-export function rebaseEdit<T extends TextEdit>(edit: T, over: ChangeEvent): T | undefined {
+export function rebaseEdit<T extends TextEdit & { readonly replaced?: ReplacedText }>(edit: T, over: ChangeEvent): T | undefined {
   if (edit.path !== over.path) return edit;
   const relation = relate(edit.range, over.range);
-  if (relation === 'after') return edit;
   if (relation === 'overlap') return undefined;
+  const replaced = edit.replaced && rebaseReplacedText(edit.replaced, edit.range, over);
+  if (edit.replaced && !replaced) return undefined;
+  const carried = replaced === edit.replaced ? edit : { ...edit, replaced };
+  if (relation === 'after') return carried;
   return {
-    ...edit,
+    ...carried,
     range: { start: shiftAfter(edit.range.start, over), end: shiftAfter(edit.range.end, over) },
   };
 }
 
 /** Rebases every edit over each change in turn, dropping the ones a change overlapped. */
-export function rebaseEdits<T extends TextEdit>(edits: readonly T[], overEvents: readonly ChangeEvent[]): T[] {
+export function rebaseEdits<T extends TextEdit & { readonly replaced?: ReplacedText }>(edits: readonly T[], overEvents: readonly ChangeEvent[]): T[] {
   let current: T[] = [...edits];
   for (const over of overEvents) {
     const next: T[] = [];

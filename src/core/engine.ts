@@ -1,9 +1,9 @@
 // The next-edit engine: tracks documents and edits, and answers "what comes next?" within a hard
 // budget by combining cached, symbolic (propagation) and learned (model) suggestions.
 
-import { createDeadline, DEFAULT_BUDGET_MS, type Deadline } from './deadline';
+import { createDeadline, DEFAULT_BUDGET_MS, type Deadline, type StopCheck } from './deadline';
 import type { NextEditEngine, PredictOptions } from './engineApi';
-import type { Clock, FileReader, Logger, NextEditModel, WorkspaceIndex } from './ports';
+import type { Clock, FileReader, Logger, NextEditModel, WorkspaceIndex, YieldToEventLoop } from './ports';
 import type {
   ChangeEvent,
   Cursor,
@@ -16,6 +16,7 @@ import type {
 import { modelSuggestions, modelWindows } from './modelCandidates';
 import { TextProvider } from './textProvider';
 import { relatedPaths } from './relatedPaths';
+import { replacedTextReader } from './replacedText';
 
 export const DEFAULT_MAX_SUGGESTIONS = 3;
 export const MAX_SUGGESTIONS_LIMIT = 20;
@@ -55,11 +56,11 @@ export interface CandidateRequest {
 }
 
 export interface CandidateSource {
-  propose(request: CandidateRequest, signal: AbortSignal): Suggestion[];
+  propose(request: CandidateRequest, signal: StopCheck): Suggestion[];
 }
 
 export interface ContextRetriever {
-  retrieve(request: CandidateRequest, signal: AbortSignal): Snippet[];
+  retrieve(request: CandidateRequest, signal: StopCheck): Snippet[];
 }
 
 export interface SuggestionRanker {
@@ -81,6 +82,8 @@ export interface EngineDependencies {
   readonly index?: WorkspaceIndex;
   readonly fileReader?: FileReader;
   readonly model?: NextEditModel;
+  /** Awaited between prediction stages; a zero-delay timer when the host offers nothing better. */
+  readonly yieldToEventLoop?: YieldToEventLoop;
 }
 
 export interface EngineOptions {
@@ -88,7 +91,8 @@ export interface EngineOptions {
   readonly maxSuggestions?: number;
 }
 
-const MAX_REMEMBERED_SUGGESTIONS = 64;
+/** Suggestions kept for accepted/rejected/explain lookups by id; older ones are forgotten. */
+export const MAX_REMEMBERED_SUGGESTIONS = 64;
 
 export class Engine implements NextEditEngine {
   private readonly budgetMs: number;
@@ -98,13 +102,17 @@ export class Engine implements NextEditEngine {
   private current: AbortController | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<void> = Promise.resolve();
+  /** The refresh came due while a prediction ran; it starts when the prediction ends. */
+  private refreshAfterPrediction = false;
   private disposed = new AbortController();
+  private readonly yieldToEventLoop: YieldToEventLoop;
 
   constructor(
     private readonly dependencies: EngineDependencies,
     options: EngineOptions = {},
   ) {
     this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+    this.yieldToEventLoop = dependencies.yieldToEventLoop ?? yieldWithTimer;
     this.maxSuggestions = options.maxSuggestions ?? DEFAULT_MAX_SUGGESTIONS;
     if (!Number.isInteger(this.maxSuggestions) || this.maxSuggestions < 1 || this.maxSuggestions > MAX_SUGGESTIONS_LIMIT) {
       throw new RangeError(`maxSuggestions must be an integer in [1, ${MAX_SUGGESTIONS_LIMIT}], got ${options.maxSuggestions}`);
@@ -168,7 +176,10 @@ export class Engine implements NextEditEngine {
     } finally {
       deadline.dispose();
       signal.removeEventListener('abort', onAbort);
-      if (this.current === controller) this.current = undefined;
+      if (this.current === controller) {
+        this.current = undefined;
+        if (this.refreshAfterPrediction) this.startRefresh();
+      }
     }
   }
 
@@ -209,13 +220,15 @@ export class Engine implements NextEditEngine {
       await timed('prefetch', () =>
         deadline.race(this.dependencies.texts.prefetch(relatedPaths(history, this.dependencies.index), deadline.signal)),
       );
-      if (deadline.signal.aborted) return none(this.abortReason(deadline));
-      candidates.push(...(await timed('propagation', () => this.dependencies.propagation.propose(request, deadline.signal))));
+      if (deadline.expired()) return none(this.abortReason(deadline));
+      candidates.push(...(await timed('propagation', () => this.dependencies.propagation.propose(request, deadline.check))));
+      if (await this.stopAfterStage(deadline)) return none(this.abortReason(deadline));
     }
     let snippets: Snippet[] = [];
-    if (!deadline.signal.aborted) {
-      snippets = await timed('retrieval', () => this.dependencies.retriever.retrieve(request, deadline.signal));
+    if (!deadline.expired()) {
+      snippets = await timed('retrieval', () => this.dependencies.retriever.retrieve(request, deadline.check));
     }
+    if (await this.stopAfterStage(deadline)) return none(this.abortReason(deadline));
     const model = this.dependencies.model;
     if (sources !== 'symbolic' && model && !deadline.signal.aborted) {
       const windows = modelWindows(cursor, text, candidates);
@@ -227,13 +240,14 @@ export class Engine implements NextEditEngine {
     // Aborted with time left means the caller (or a newer request) gave up: say nothing.
     if (deadline.signal.aborted && deadline.remainingMs() > 0) return none('cancelled');
 
-    const ranked = await timed('ranking', () => this.dependencies.ranker.rank(candidates));
+    const ranked = await timed('ranking', () => this.stampReplacedText(this.dependencies.ranker.rank(candidates), cursor, text));
     if (ranked.length === 0) return none(candidates.length === 0 ? 'nothing predictable' : 'not confident enough');
     const suggestions = ranked.slice(0, options.maxSuggestions ?? this.maxSuggestions).map((suggestion) =>
       withExplanation(suggestion, { snippets: suggestion.explanation.snippets.length > 0 ? suggestion.explanation.snippets : snippets, stageTimingsMs }),
     );
     const best = suggestions[0];
-    if (best) cache.store(cursor, text, best);
+    // A change that arrived while predicting was observed before this entry existed; it would miss it.
+    if (best && documents.get(cursor.path) === text) cache.store(cursor, text, best);
     for (const suggestion of suggestions) this.remember(suggestion);
     return { kind: 'suggestions', suggestions, latencyMs: elapsed() };
   }
@@ -272,9 +286,10 @@ export class Engine implements NextEditEngine {
 
   /** Resolves once edited files have been re-indexed; tests and the benchmark wait on it. */
   async settled(): Promise<void> {
-    if (this.refreshTimer !== undefined) {
+    if (this.refreshTimer !== undefined || this.refreshAfterPrediction) {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = undefined;
+      this.refreshAfterPrediction = false;
       this.refreshing = this.refreshing.then(() => this.refreshIndex(this.disposed.signal));
     }
     await this.refreshing;
@@ -294,8 +309,25 @@ export class Engine implements NextEditEngine {
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.refreshing = this.refreshing.then(() => this.refreshIndex(this.disposed.signal));
+      this.startRefresh();
     }, INDEX_REFRESH_DELAY_MS);
+  }
+
+  /** A re-parse inside a prediction's budget holds the event loop past its deadline: it waits. */
+  private startRefresh(): void {
+    this.refreshAfterPrediction = this.current !== undefined;
+    if (this.refreshAfterPrediction) return;
+    this.refreshing = this.refreshing.then(() => this.refreshIndex(this.disposed.signal));
+  }
+
+  /**
+   * Lets work queued behind a synchronous stage run (a keystroke that cancels this prediction),
+   * then says whether the prediction must end: a stage that overran the deadline leaves no time
+   * for the rest, and running on would only make a late answer later.
+   */
+  private async stopAfterStage(deadline: Deadline): Promise<boolean> {
+    await this.yieldToEventLoop();
+    return deadline.expired();
   }
 
   private async refreshIndex(signal: AbortSignal): Promise<void> {
@@ -324,9 +356,26 @@ export class Engine implements NextEditEngine {
     }
   }
 
+  /**
+   * Every edit leaves the engine carrying the text it replaces, so the editor can refuse to apply it
+   * once that text is gone; a suggestion that could not be checked is not offered at all. The
+   * cursor's document is read as it was when the prediction started, like every window built from it.
+   */
+  private stampReplacedText(suggestions: readonly Suggestion[], cursor: Cursor, cursorText: string): Suggestion[] {
+    const stamp = replacedTextReader((path) => (path === cursor.path ? cursorText : this.dependencies.texts.get(path)));
+    return suggestions.flatMap((suggestion) => {
+      const edits = stamp(suggestion.edits);
+      return edits ? [{ ...suggestion, edits }] : [];
+    });
+  }
+
   private abortReason(deadline: Deadline): string {
     return deadline.remainingMs() <= 0 ? 'budget exhausted' : 'cancelled';
   }
+}
+
+function yieldWithTimer(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function withExplanation(suggestion: Suggestion, extra: Partial<Explanation>): Suggestion {

@@ -6,6 +6,13 @@ import type { Position, RecordedEdit, Snippet } from './types';
 /** Milliseconds from an arbitrary origin; injected so tests control time. */
 export type Clock = () => number;
 
+/**
+ * Resolves after the event loop has had a turn. A prediction awaits it between its synchronous
+ * stages, so that a cancellation or keystroke queued meanwhile is seen before the next stage
+ * starts. Node hosts use setImmediate, which lets pending I/O in without waiting for timers.
+ */
+export type YieldToEventLoop = () => Promise<void>;
+
 /** A line span, inclusive start and exclusive end, 0-based. */
 export interface LineSpan {
   readonly startLine: number;

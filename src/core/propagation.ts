@@ -4,6 +4,7 @@
 
 import { LRUCache } from 'lru-cache';
 import { DECLARATION_WORDS, isKeyword, SourceText, type Token } from './codeTokens';
+import type { StopCheck } from './deadline';
 import { hashEdits } from './hash';
 import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from './logicalEdit';
 import { derivePatterns, patternKey, type Pattern } from './patterns';
@@ -55,7 +56,7 @@ interface Proposal {
   readonly view: EditView;
   readonly document: SourceText;
   readonly cursor: Cursor;
-  readonly signal: AbortSignal;
+  readonly signal: StopCheck;
   readonly load: (path: string) => SourceText | undefined;
 }
 
@@ -89,7 +90,8 @@ export class PropagationPredictor {
     }
   }
 
-  propose(request: PropagationRequest, signal: AbortSignal): Suggestion[] {
+  /** `signal` is polled between files and patterns: a deadline's check stops the scan on time. */
+  propose(request: PropagationRequest, signal: StopCheck): Suggestion[] {
     const edit = logicalEdit(request.history);
     if (!edit || signal.aborted) return [];
     const loaded = new Map<string, SourceText | undefined>();
@@ -112,6 +114,8 @@ export class PropagationPredictor {
       const suggestion = outcome && this.suggestion(pattern, prior, outcome, proposal);
       if (suggestion) suggestions.push(suggestion);
     }
+    // A pattern cut short found only some of its sites: a partial rename is worse than none.
+    if (signal.aborted) return [];
     // Two readings of one edit (a rename, an argument change) may propose the very same edits.
     const seen = new Set<string>();
     return suggestions
@@ -173,7 +177,7 @@ export class PropagationPredictor {
             // Only propagate what the user already passes at other call sites: a guessed
             // argument is worse than none.
             const passed = new Set(paths.flatMap((path) => {
-              const source = proposal.load(path);
+              const source = proposal.signal.aborted ? undefined : proposal.load(path);
               return source ? updatedArgumentTexts(source, pattern) : [];
             }));
             if (passed.size !== 1) return undefined;
@@ -340,7 +344,7 @@ export class PropagationPredictor {
     const candidates = new Set(index.occurrences(name, MAX_INDEX_OCCURRENCES).map((occurrence) => occurrence.path));
     const related: string[] = [];
     for (const path of [...candidates].sort()) {
-      if (related.length >= this.maxFiles) break;
+      if (related.length >= this.maxFiles || proposal.signal.aborted) break;
       if (path === proposal.edit.path) continue;
       const imports = index.imports(path).some((binding) => binding.names.includes(name));
       const memberUse = members && name.length >= 4 && !COMMON_MEMBER_NAMES.has(name);

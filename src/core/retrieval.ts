@@ -3,6 +3,7 @@
 // (the places a rename or signature change must ripple to), and code similar to the latest
 // edit. Everything is bounded by snippet count, lines and an estimated token budget.
 
+import type { StopCheck } from './deadline';
 import type { WorkspaceIndex } from './ports';
 import type { Cursor, RecordedEdit, Snippet, SnippetReason } from './types';
 import { identifierNames, identifiersInText, symbolAt } from './symbols';
@@ -92,22 +93,26 @@ export class Retriever {
     this.editableRadiusLines = checkedInteger('editableRadiusLines', options.editableRadiusLines ?? DEFAULT_EDITABLE_RADIUS_LINES, 0);
   }
 
-  /** Snippets by descending score, within every bound. Aborting yields []. */
-  retrieve(request: RetrievalRequest, signal: AbortSignal): Snippet[] {
+  /**
+   * Snippets by descending score, within every bound. Aborting yields []; `signal` is polled
+   * between symbols, files and similarity windows, so a deadline's check stops the scan on time.
+   */
+  retrieve(request: RetrievalRequest, signal: StopCheck): Snippet[] {
     const lines = new LineCache(this.readText);
     const recent = request.history.slice(-RECENT_EDITS_CONSIDERED).reverse();
     const candidates: Candidate[] = [];
-    candidates.push(...this.definitionCandidates(request.cursor, recent, lines));
+    candidates.push(...this.definitionCandidates(request.cursor, recent, lines, signal));
     if (signal.aborted) return [];
-    candidates.push(...this.usageCandidates(recent, lines));
+    candidates.push(...this.usageCandidates(recent, lines, signal));
     if (signal.aborted) return [];
-    candidates.push(...this.similarCandidates(request.cursor, recent[0], lines));
+    candidates.push(...this.similarCandidates(request.cursor, recent[0], lines, signal));
     if (signal.aborted) return [];
-    const placed = this.place(candidates, request.cursor, lines);
+    const placed = this.place(candidates, request.cursor, lines, signal);
+    if (signal.aborted) return [];
     return this.withinBudget(placed, lines);
   }
 
-  private definitionCandidates(cursor: Cursor, recent: readonly RecordedEdit[], lines: LineCache): Candidate[] {
+  private definitionCandidates(cursor: Cursor, recent: readonly RecordedEdit[], lines: LineCache, signal: StopCheck): Candidate[] {
     const wanted = new Map<string, number>();
     const want = (name: string, score: number): void => {
       if (wanted.size < MAX_SYMBOLS_LOOKED_UP || wanted.has(name)) wanted.set(name, Math.max(score, wanted.get(name) ?? 0));
@@ -125,6 +130,7 @@ export class Retriever {
     });
     const candidates: Candidate[] = [];
     for (const [name, score] of wanted) {
+      if (signal.aborted) break;
       const definitions = this.index
         .definitions(name)
         .filter((definition) => definition.kind !== 'parameter')
@@ -144,14 +150,17 @@ export class Retriever {
     return candidates;
   }
 
-  private usageCandidates(recent: readonly RecordedEdit[], lines: LineCache): Candidate[] {
+  private usageCandidates(recent: readonly RecordedEdit[], lines: LineCache, signal: StopCheck): Candidate[] {
     const candidates: Candidate[] = [];
     changedSymbols(recent, this.index).forEach((name, rank) => {
+      if (signal.aborted) return;
       const usages = [...this.index.occurrences(name, MAX_USAGES_PER_SYMBOL * 4)]
         .filter((usage) => !recent.some((edit) => edit.path === usage.path && insideHunk(edit, usage.position.line)))
         .sort((a, b) => compareText(a.path, b.path) || a.position.line - b.position.line)
         .slice(0, MAX_USAGES_PER_SYMBOL);
-      usages.forEach((usage, order) => {
+      for (const [order, usage] of usages.entries()) {
+        // Each usage may be the first read of its file.
+        if (signal.aborted) return;
         const lineCount = lines.get(usage.path)?.length ?? 0;
         const context = Math.min(USAGE_CONTEXT_LINES, Math.floor((this.maxLinesPerSnippet - 1) / 2));
         candidates.push({
@@ -161,12 +170,12 @@ export class Retriever {
           reason: { kind: 'usage', symbol: name },
           score: SCORE_USAGE - 0.02 * rank - 0.001 * order,
         });
-      });
+      }
     });
     return candidates;
   }
 
-  private similarCandidates(cursor: Cursor, latest: RecordedEdit | undefined, lines: LineCache): Candidate[] {
+  private similarCandidates(cursor: Cursor, latest: RecordedEdit | undefined, lines: LineCache, signal: StopCheck): Candidate[] {
     if (!latest) return [];
     const query = new Set(identifierNames(`${latest.hunk.beforeText}\n${latest.hunk.afterText}`));
     if (query.size < 2) return [];
@@ -179,13 +188,20 @@ export class Retriever {
       const fileLines = lines.get(path);
       if (!fileLines || budgetLines <= 0) continue;
       budgetLines -= fileLines.length;
-      const lineTokens = fileLines.map((line) => identifierNames(line));
+      // Tokenized as the windows reach them: lines next to the cursor and the edit never are.
+      const lineTokens: (string[] | undefined)[] = [];
+      const tokensOf = (line: number): string[] => (lineTokens[line] ??= identifierNames(fileLines[line] ?? ''));
       for (let start = 0; start < fileLines.length; start += stride) {
+        // Scanning candidate files is the longest loop of retrieval; one large file can take tens
+        // of milliseconds, so the deadline is polled per window rather than per file.
+        if (signal.aborted) return [];
         const end = Math.min(fileLines.length, start + windowLines);
         const overlapsHunk = path === latest.path && start < latest.hunk.startLine + hunkLines && end > latest.hunk.startLine;
         const overlapsCursor = path === cursor.path && start <= cursor.position.line + this.editableRadiusLines && end > cursor.position.line - this.editableRadiusLines;
         if (!overlapsHunk && !overlapsCursor) {
-          const similarity = jaccardSimilarity(query, new Set(lineTokens.slice(start, end).flat()));
+          const windowTokens = new Set<string>();
+          for (let line = start; line < end; line++) for (const token of tokensOf(line)) windowTokens.add(token);
+          const similarity = jaccardSimilarity(query, windowTokens);
           if (similarity >= MIN_SIMILARITY) {
             const rounded = Math.round(similarity * 1000) / 1000;
             scored.push({ path, startLine: start, endLine: end, reason: { kind: 'similar', similarity: rounded }, score: SCORE_SIMILAR_MAX * rounded });
@@ -219,10 +235,12 @@ export class Retriever {
    * keeps its reason, and a lower one either joins it (when the union stays short) or is trimmed
    * to the lines not yet covered.
    */
-  private place(candidates: readonly Candidate[], cursor: Cursor, lines: LineCache): Candidate[] {
+  private place(candidates: readonly Candidate[], cursor: Cursor, lines: LineCache, signal: StopCheck): Candidate[] {
     const placed: Candidate[] = [];
     const editable = { startLine: cursor.position.line - this.editableRadiusLines, endLine: cursor.position.line + this.editableRadiusLines + 1 };
     for (const raw of [...candidates].sort(compareCandidates)) {
+      // Each candidate may be the first read (and split) of its file.
+      if (signal.aborted) break;
       if (isSecretPath(raw.path)) continue;
       const lineCount = lines.get(raw.path)?.length;
       if (lineCount === undefined) continue;

@@ -11,6 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { rebaseEdit, transformPosition } from './edits';
 import { hashText } from './hash';
 import type { Clock } from './ports';
+import { rebaseReplacedText } from './replacedText';
 import { LineIndex, advancePosition, isAfter, isBefore, isSamePosition } from './text';
 import type { ChangeEvent, Cursor, Position, ScoredEdit, Suggestion } from './types';
 
@@ -228,33 +229,38 @@ function followChange(cached: CachedEdit, event: ChangeEvent): CachedEdit | 'don
     const rest = edit.text.slice(event.text.length);
     if (rest === '') return 'done';
     const position = advancePosition(insertionAt, event.text);
-    return {
-      ...cached,
-      edit: { ...edit, range: { start: position, end: position }, text: rest },
-      consumed: cached.consumed + event.text,
-    };
+    const moved = withReplacedAfter(edit, event, { ...edit, range: { start: position, end: position }, text: rest });
+    return moved ? { ...cached, edit: moved, consumed: cached.consumed + event.text } : 'dropped';
   }
   if (insertionAt && event.text === '' && isSamePosition(end, insertionAt) && !isSamePosition(start, end)) {
-    return restoreConsumed(cached, start) ?? 'dropped';
+    return restoreConsumed(cached, event) ?? 'dropped';
   }
   const rebased = rebaseEdit(edit, event);
   return rebased ? { ...cached, edit: rebased } : 'dropped';
 }
 
 /** A backspace over text the user typed through gives that text back to the insertion. */
-function restoreConsumed(cached: CachedEdit, deletedFrom: Position): CachedEdit | undefined {
+function restoreConsumed(cached: CachedEdit, deletion: ChangeEvent): CachedEdit | undefined {
   const at = cached.edit.range.start;
+  const deletedFrom = deletion.range.start;
   for (let length = 1; length <= cached.consumed.length; length++) {
     const given = cached.consumed.slice(cached.consumed.length - length);
     if (isSamePosition(advancePosition(deletedFrom, given), at)) {
-      return {
-        ...cached,
-        edit: { ...cached.edit, range: { start: deletedFrom, end: deletedFrom }, text: given + cached.edit.text },
-        consumed: cached.consumed.slice(0, cached.consumed.length - length),
-      };
+      const edit = withReplacedAfter(cached.edit, deletion, { ...cached.edit, range: { start: deletedFrom, end: deletedFrom }, text: given + cached.edit.text });
+      return edit && { ...cached, edit, consumed: cached.consumed.slice(0, cached.consumed.length - length) };
     }
   }
   return undefined;
+}
+
+/**
+ * `moved`, the insertion `edit` became over `change` (typed through, or given back), with what it
+ * replaces carried over the change; undefined when that can no longer be known.
+ */
+function withReplacedAfter(edit: ScoredEdit, change: ChangeEvent, moved: ScoredEdit): ScoredEdit | undefined {
+  if (!edit.replaced) return moved;
+  const replaced = rebaseReplacedText(edit.replaced, edit.range, change);
+  return replaced && { ...moved, replaced };
 }
 
 function touchesPosition(event: ChangeEvent, cursor: Cursor): boolean {

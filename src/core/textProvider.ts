@@ -40,6 +40,11 @@ export class TextProvider {
     return this.openText(path) ?? this.diskTexts.get(path);
   }
 
+  /** Bytes of closed files' text held now; never more than maxCacheBytes. */
+  get cachedBytes(): number {
+    return this.diskTexts.calculatedSize;
+  }
+
   /** Loads files that are neither open nor cached; bounded in count, silent on failure. */
   async prefetch(paths: Iterable<string>, signal: AbortSignal): Promise<void> {
     const reader = this.fileReader;

@@ -39,6 +39,26 @@ export type SourceSelection = 'symbolic' | 'model' | 'all';
 export interface ScoredEdit extends TextEdit {
   readonly score: number;
   readonly source: SuggestionSource;
+  /**
+   * What the edit's lines held in the engine's copy of the document when the suggestion was made.
+   * The engine sets it on every edit it returns; the editor applies an edit only while its target
+   * still holds exactly this, so a suggestion computed for an older version is never applied stale.
+   */
+  readonly replaced?: ReplacedText;
+}
+
+/**
+ * The text an edit replaces and the rest of the lines it sits on. The surrounding text is what
+ * pins an insertion, whose replaced text is empty, to its place. Rebasing keeps all three exact or
+ * drops the edit.
+ */
+export interface ReplacedText {
+  /** What the edit's range holds. */
+  readonly text: string;
+  /** The start line from its beginning to the range's start. */
+  readonly before: string;
+  /** The end line from the range's end to the end of the line, without the line break. */
+  readonly after: string;
 }
 
 /**

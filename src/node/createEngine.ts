@@ -136,9 +136,18 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
       index: workspace.index,
       fileReader: workspace.fileReader,
       ...(workspace.model && !settings.baseline ? { model: workspace.model } : {}),
+      yieldToEventLoop: yieldWithSetImmediate,
     },
     settings.budgetMs === undefined ? {} : { budgetMs: settings.budgetMs },
   );
+}
+
+/**
+ * setImmediate lets pending I/O run (a keystroke, a cancellation, a model reply) and resumes
+ * before the next round of timers, so a yield does not hand the budget to whatever timer is due.
+ */
+export function yieldWithSetImmediate(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** dist/grammars next to the bundle, where the build copies the .wasm files; absent when run from sources. */

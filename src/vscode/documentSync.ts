@@ -29,6 +29,8 @@ export interface DocumentSyncOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly onDidChange: (change: DocumentChange) => void;
+  /** A file or folder at this path was deleted or renamed away, by VS Code or behind its back. */
+  readonly onDidRemove?: (path: string) => void;
   readonly maxDocumentChars?: number;
 }
 
@@ -98,9 +100,12 @@ export class DocumentSync implements vscode.Disposable {
 
   private delete(uri: vscode.Uri): void {
     const path = this.options.paths.toPath(uri);
-    if (path === undefined || !this.engine) return;
-    this.tracked.delete(uri.toString());
-    this.engine.deleteDocument(path);
+    if (path === undefined) return;
+    if (this.engine) {
+      this.tracked.delete(uri.toString());
+      this.engine.deleteDocument(path);
+    }
+    this.options.onDidRemove?.(path);
   }
 
   private change(event: vscode.TextDocumentChangeEvent): void {

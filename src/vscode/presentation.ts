@@ -2,6 +2,7 @@
 // on screen: ghost text for an insertion at the cursor, an inline diff for edits in view, and a
 // "Tab to jump" hint for anything elsewhere.
 
+import { rebaseReplacedText } from '../core/replacedText';
 import { comparePositions, isEmptyRange, type ChangeEvent, type Cursor, type Position, type Range, type ScoredEdit, type Suggestion } from '../core/types';
 
 /** A line span on screen, inclusive start and inclusive end (like VS Code's visibleRanges). */
@@ -39,7 +40,8 @@ function isVisible(range: Range, visible: readonly VisibleLines[]): boolean {
 
 /**
  * Moves the edits of a shown suggestion past one change the user made, or returns undefined when
- * the change touches one of them (the suggestion no longer applies as shown).
+ * the change touches one of them, or joins one's line to a line whose text is unknown here (the
+ * suggestion no longer applies as shown). What each edit replaces moves along, exactly.
  */
 export function rebaseEdits(edits: readonly ScoredEdit[], change: ChangeEvent): ScoredEdit[] | undefined {
   const rebased: ScoredEdit[] = [];
@@ -49,10 +51,13 @@ export function rebaseEdits(edits: readonly ScoredEdit[], change: ChangeEvent): 
       continue;
     }
     if (overlapsOrTouches(edit.range, change.range)) return undefined;
+    const replaced = edit.replaced && rebaseReplacedText(edit.replaced, edit.range, change);
+    if (edit.replaced && !replaced) return undefined;
+    const carried = replaced === edit.replaced ? edit : { ...edit, replaced };
     if (comparePositions(change.range.end, edit.range.start) <= 0) {
-      rebased.push({ ...edit, range: { start: shift(edit.range.start, change), end: shift(edit.range.end, change) } });
+      rebased.push({ ...carried, range: { start: shift(edit.range.start, change), end: shift(edit.range.end, change) } });
     } else {
-      rebased.push(edit);
+      rebased.push(carried);
     }
   }
   return rebased;

@@ -89,7 +89,15 @@ export class RippleSession implements vscode.Disposable {
       onError: (error) => logger.warn(`prediction failed: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.disposables.add({ dispose: () => this.scheduler.dispose() });
-    this.sync = this.disposables.add(new DocumentSync({ paths, clock: options.clock, logger, onDidChange: (change) => this.onDocumentChanged(change) }));
+    this.sync = this.disposables.add(
+      new DocumentSync({
+        paths,
+        clock: options.clock,
+        logger,
+        onDidChange: (change) => this.onDocumentChanged(change),
+        onDidRemove: (path) => this.presenter.onFileRemoved(path),
+      }),
+    );
     this.host = this.disposables.add(
       new EngineHost(options.engineFactory, options.workspaceRoot, logger, {
         engineChanged: (engine) => {

@@ -1,12 +1,14 @@
 // The suggestion on screen and what Tab and Escape do with it. It shows the newest suggestion
 // (ghost text, inline diff or a jump hint), keeps it aligned while the user keeps typing, drops it
-// as soon as it no longer applies, and applies an accepted one as a single WorkspaceEdit.
+// as soon as it no longer applies, and applies an accepted one as a single WorkspaceEdit, only
+// while every target still holds the text the suggestion replaces.
 
 import * as vscode from 'vscode';
 import type { Cursor, ScoredEdit, Suggestion } from '../core/types';
 import { ContextKeys, JUMP_PENDING_KEY, SUGGESTION_VISIBLE_KEY } from './contextKeys';
 import type { SuggestionDecorations } from './decorations';
 import type { DocumentChange } from './documentSync';
+import { findStaleTarget } from './editTargets';
 import type { EventSink } from './eventSink';
 import { choosePresentation, describeLocation, rebaseEdits, type Presentation, type VisibleLines } from './presentation';
 import { toCorePosition, toVscodePosition, toVscodeRange, type WorkspacePaths } from './workspacePaths';
@@ -84,6 +86,17 @@ export class SuggestionPresenter implements vscode.Disposable {
     this.render(vscode.window.activeTextEditor);
   }
 
+  /**
+   * A file was deleted or renamed away (or a folder holding it): a shown suggestion that edits it
+   * can no longer apply, so it goes at once rather than on the next keystroke or a stale Tab.
+   */
+  onFileRemoved(path: string): void {
+    const shown = this.shown;
+    if (!shown || !shown.edits.some((edit) => edit.path === path || edit.path.startsWith(`${path}/`))) return;
+    this.options.events.emit('invalidated', { id: shown.suggestion.id, reason: 'file removed', path });
+    this.clear();
+  }
+
   /** Draws the shown suggestion for `editor` (decorations, hint, context keys). */
   render(editor: vscode.TextEditor | undefined): void {
     const { decorations, contextKeys } = this.options;
@@ -127,12 +140,21 @@ export class SuggestionPresenter implements vscode.Disposable {
     this.setKeys(shown, 'jump');
   }
 
-  /** Tab while a jump is pending: go to the target, then let Tab accept. */
+  /** Tab while a jump is pending: go to the target, then let Tab accept; or drop a stale one. */
   async jump(): Promise<void> {
     const shown = this.shown;
     if (!shown) return;
     const target = this.jumpTarget(shown, vscode.window.activeTextEditor);
     if (!target) return;
+    // A target gone or changed behind our back would take the user to the wrong place and draw the
+    // diff there; the suggestion goes instead, as accepting it would apply nothing anyway.
+    const stale = await findStaleTarget(shown.edits, this.options.paths);
+    if (this.shown !== shown) return;
+    if (stale) {
+      this.options.events.emit('stale', { id: shown.suggestion.id, ...stale });
+      this.clear();
+      return;
+    }
     shown.jumped = true;
     const start = toVscodePosition(target.range.start);
     const targetEditor = await vscode.window.showTextDocument(this.options.paths.toUri(target.path), {
@@ -153,11 +175,20 @@ export class SuggestionPresenter implements vscode.Disposable {
     return presentation?.kind === 'jump' ? presentation.target : shown.edits[0];
   }
 
-  /** Tab on an inline diff or after a jump: apply every edit, in every file, as one edit. */
+  /**
+   * Tab on an inline diff or after a jump: apply every edit, in every file, as one edit; or, when
+   * any target is gone or no longer holds the text its edit replaces, apply nothing at all.
+   */
   async accept(): Promise<boolean> {
     const shown = this.shown;
     if (!shown) return false;
     this.clear();
+    const stale = await findStaleTarget(shown.edits, this.options.paths);
+    if (stale) {
+      // Not the user's "no": the ground moved under the suggestion, so no feedback either way.
+      this.options.events.emit('stale', { id: shown.suggestion.id, ...stale });
+      return false;
+    }
     const workspaceEdit = new vscode.WorkspaceEdit();
     for (const edit of shown.edits) {
       workspaceEdit.replace(this.options.paths.toUri(edit.path), toVscodeRange(edit.range), edit.text);

@@ -72,7 +72,8 @@ async function openFile(name) {
   await item.waitFor({ timeout: 30_000 });
   await item.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-  await page.locator('.editor-instance .view-lines').first().click();
+  // The file opens in the active group; the Explain view leaves a second group beside the first.
+  await page.locator('.editor-group-container.active .editor-instance .view-lines').first().click();
 }
 
 async function goTo({ line, column }) {
@@ -97,6 +98,61 @@ function waitForShown(since, kinds, text) {
     since,
     what: `a suggestion inserting ${JSON.stringify(text)} shown as ${kinds.join(' or ')}`,
   });
+}
+
+function readWorkspaceFile(name) {
+  return fs.readFileSync(path.join(WS, name), 'utf8');
+}
+
+/**
+ * Opens `name`, types `typed` right after `needle` and waits for the jump hint that offers the same
+ * insertion in `target`. Returns the file's text before typing and the event count after the hint.
+ */
+async function showCrossFileHint(name, needle, typed, target) {
+  await openFile(name);
+  const original = readWorkspaceFile(name);
+  await goTo(locate(name, needle, needle.length));
+  const since = events().length;
+  await page.keyboard.type(typed, { delay: 40 });
+  const shown = await waitWithNudges(() => waitForEvent((e) => e.event === 'shown' && e.presentation === 'jump' && e.text === typed, { since, timeoutMs: 6_000, what: `a jump hint inserting ${JSON.stringify(typed)}` }));
+  const prediction = events().slice(since).find((e) => e.event === 'prediction' && e.shown === shown.id);
+  if (!prediction?.edits?.some((edit) => edit.path === target)) throw new Error(`the hint does not offer an edit in ${target}: ${JSON.stringify(prediction?.edits)}`);
+  await sleep(300);
+  return { original, afterHint: events().length };
+}
+
+/**
+ * Retries `wait` after moving the cursor off and back, which asks for a new prediction: on a loaded
+ * machine the first one can run out of its latency budget, and nothing else would ask again.
+ */
+async function waitWithNudges(wait, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await wait();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowRight');
+    }
+  }
+}
+
+/** Fails when Ripple jumped, applied an edit or tried to (a 'stale' accept) since event `since`. */
+function expectRippleDidNothing(since) {
+  const acted = events().slice(since).filter((e) => ['jumped', 'accepted', 'stale'].includes(e.event));
+  if (acted.length > 0) throw new Error(`Ripple acted after the hint was gone: ${JSON.stringify(acted)}`);
+}
+
+/**
+ * Saves every editor, then checks `name` on disk is `original` with `typed` after `needle` and
+ * nothing else, but for the indentation a Tab inserts there when Ripple has nothing to offer.
+ */
+async function expectOnlyTyped(name, original, needle, typed) {
+  await runCommand('File: Save All');
+  const at = original.indexOf(needle) + needle.length;
+  const head = original.slice(0, at) + typed;
+  const tail = original.slice(at);
+  await readFileUntil(name, (text) => text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail) && /^[ \t]*$/.test(text.slice(head.length, text.length - tail.length)));
 }
 
 const scenarios = {
@@ -188,6 +244,62 @@ const scenarios = {
       if (!text.includes(expected)) throw new Error(`the Explain view does not show "${expected}"`);
     }
     await shot('4-explain-view');
+  },
+
+  // (5) A cross-file hint whose target is deleted on disk goes at once; Tab then creates nothing.
+  async deletedTarget() {
+    const [needle, typed] = ['formatTax(subtotal', ", 'US'"];
+    const { original, afterHint } = await showCrossFileHint('checkout.ts', needle, typed, 'receipt.ts');
+    await shot('5-hint-to-receipt');
+    fs.unlinkSync(path.join(WS, 'receipt.ts'));
+    await waitForEvent((e) => e.event === 'invalidated' && e.path === 'receipt.ts', { since: afterHint, what: 'the hint dropped for the deleted receipt.ts' });
+    await sleep(500);
+    await shot('5-receipt-deleted');
+    await page.keyboard.press('Tab');
+    await sleep(1_500);
+    expectRippleDidNothing(afterHint);
+    await expectOnlyTyped('checkout.ts', original, needle, typed);
+    if (fs.existsSync(path.join(WS, 'receipt.ts'))) throw new Error('receipt.ts was created again');
+  },
+
+  // (6) The same with the target renamed on disk: the renamed file keeps its text, the old name stays gone.
+  async renamedTarget() {
+    const [needle, typed] = ['formatWeight(grams', ", 'kg'"];
+    const { original, afterHint } = await showCrossFileHint('parcel.ts', needle, typed, 'label.ts');
+    const label = readWorkspaceFile('label.ts');
+    fs.renameSync(path.join(WS, 'label.ts'), path.join(WS, 'shipping-label.ts'));
+    await waitForEvent((e) => e.event === 'invalidated' && e.path === 'label.ts', { since: afterHint, what: 'the hint dropped for the renamed label.ts' });
+    await sleep(500);
+    await shot('6-label-renamed');
+    await page.keyboard.press('Tab');
+    await sleep(1_500);
+    expectRippleDidNothing(afterHint);
+    await expectOnlyTyped('parcel.ts', original, needle, typed);
+    if (fs.existsSync(path.join(WS, 'label.ts'))) throw new Error('label.ts was created again');
+    if (readWorkspaceFile('shipping-label.ts') !== label) throw new Error('the renamed shipping-label.ts changed');
+  },
+
+  // (7) The target changes on disk while the hint shows, which no event reports (a git checkout):
+  // Tab does not jump to where the call no longer is; the hint goes, and the next Tab changes nothing.
+  async changedTarget() {
+    const [needle, typed] = ['formatSize(width', ", 'cm'"];
+    const { original, afterHint } = await showCrossFileHint('shelf.ts', needle, typed, 'catalog.ts');
+    const checkedOut = `// Checked out from another branch.\n${readWorkspaceFile('catalog.ts')}`;
+    fs.writeFileSync(path.join(WS, 'catalog.ts'), checkedOut);
+    await sleep(1_000);
+    await page.keyboard.press('Tab');
+    const stale = await waitForEvent((e) => e.event === 'stale', { since: afterHint, what: 'the jump refused as stale' });
+    if (stale.path !== 'catalog.ts' || stale.reason !== 'changed') throw new Error(`unexpected stale event ${JSON.stringify(stale)}`);
+    await sleep(500);
+    await shot('7-catalog-changed');
+    const afterStale = events().length;
+    await page.keyboard.press('Tab');
+    await sleep(1_500);
+    expectRippleDidNothing(afterStale);
+    const acted = events().slice(afterHint).filter((e) => e.event === 'jumped' || e.event === 'accepted');
+    if (acted.length > 0) throw new Error(`Ripple jumped or applied an edit: ${JSON.stringify(acted)}`);
+    await expectOnlyTyped('shelf.ts', original, needle, typed);
+    if (readWorkspaceFile('catalog.ts') !== checkedOut) throw new Error(`catalog.ts changed:\n${readWorkspaceFile('catalog.ts')}`);
   },
 };
 

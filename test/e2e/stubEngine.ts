@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NextEditEngine } from '../../src/core/engineApi';
+import { replacedTextReader } from '../../src/core/replacedText';
 import type { ChangeEvent, Explanation, ScoredEdit, Suggestion } from '../../src/core/types';
 import type { CreatedEngine, EngineFactoryOptions } from '../../src/vscode/engineHost';
 
@@ -94,8 +95,10 @@ export function createNodeEngine(options: EngineFactoryOptions): CreatedEngine {
     return { callee, edits };
   };
 
-  const suggest = (edits: ScoredEdit[], pattern: string, change: LineChange): Suggestion | undefined => {
-    if (edits.length === 0) return undefined;
+  const suggest = (found: ScoredEdit[], pattern: string, change: LineChange): Suggestion | undefined => {
+    // Like the real engine: every edit says what it replaces, or the suggestion is not offered.
+    const edits = replacedTextReader(read)(found);
+    if (!edits || edits.length === 0) return undefined;
     const explanation: Explanation = {
       pattern,
       followsFrom: {

@@ -13,15 +13,17 @@ const logger = { info: () => undefined, warn: () => undefined };
 function setup(maxDocumentChars?: number) {
   const engine = new FakeEngine();
   const changes: DocumentChange[] = [];
+  const removed: string[] = [];
   const sync = new DocumentSync({
     paths: new WorkspacePaths(vscode.Uri.file('/ws')),
     clock: () => 1_000,
     logger,
     onDidChange: (change) => changes.push(change),
+    onDidRemove: (path) => removed.push(path),
     maxDocumentChars,
   });
   sync.attach(engine);
-  return { engine, changes, sync };
+  return { engine, changes, removed, sync };
 }
 
 function insert(document: FakeTextDocument, line: number, character: number, text: string, reason?: TextDocumentChangeReason): void {
@@ -99,6 +101,15 @@ describe('DocumentSync', () => {
     fake.workspaceEvents.rename.fire({ files: [{ oldUri: Uri.file('/ws/old.ts'), newUri: Uri.file('/ws/new.ts') }] });
     fake.workspaceEvents.watcherDelete.fire(Uri.file('/ws/removed-by-git.ts'));
     expect(engine.calls).toEqual(['open a.ts', 'close a.ts', 'delete gone.ts', 'delete old.ts', 'delete removed-by-git.ts']);
+  });
+
+  it('reports every path deleted or renamed away inside the workspace, engine or not', () => {
+    const { sync, removed } = setup();
+    sync.attach(undefined);
+    fake.workspaceEvents.delete.fire({ files: [Uri.file('/ws/gone.ts'), Uri.file('/elsewhere/x.ts')] });
+    fake.workspaceEvents.rename.fire({ files: [{ oldUri: Uri.file('/ws/old.ts'), newUri: Uri.file('/ws/new.ts') }] });
+    fake.workspaceEvents.watcherDelete.fire(Uri.file('/ws/src'));
+    expect(removed).toEqual(['gone.ts', 'old.ts', 'src']);
   });
 
   it('stops feeding the engine after dispose', () => {

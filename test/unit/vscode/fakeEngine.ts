@@ -1,7 +1,10 @@
 // A scripted NextEditEngine for adapter tests: it records every call and answers predict() with
-// whatever the test queued, keeping documents' text in sync like the real engine.
+// whatever the test queued, keeping documents' text in sync like the real engine and, like it,
+// stamping every suggested edit with the text it replaces there.
 
+import { applyEdits } from '../../../src/core/edits';
 import type { NextEditEngine, PredictOptions } from '../../../src/core/engineApi';
+import { replacedTextReader } from '../../../src/core/replacedText';
 import type { ChangeEvent, Cursor, Explanation, PredictionResult, ScoredEdit, Suggestion } from '../../../src/core/types';
 
 export class FakeEngine implements NextEditEngine {
@@ -28,16 +31,24 @@ export class FakeEngine implements NextEditEngine {
   }
   recordChange(event: ChangeEvent): boolean {
     this.calls.push(`record ${event.path}`);
-    if (!this.acceptChanges) return false;
+    const text = this.texts.get(event.path);
+    if (!this.acceptChanges || text === undefined) return false;
+    const applied = applyEdits(text, [event]);
+    if (applied.kind !== 'applied') return false;
+    this.texts.set(event.path, applied.text);
     this.recorded.push(event);
     return true;
   }
   async predict(cursor: Cursor, _options: PredictOptions, signal: AbortSignal): Promise<PredictionResult> {
     this.predictions.push(cursor);
     if (signal.aborted) return { kind: 'none', reason: 'cancelled', latencyMs: 0 };
-    const result = this.answer(cursor);
-    if (result.kind === 'suggestions') for (const suggestion of result.suggestions) this.suggestions.set(suggestion.id, suggestion);
-    return result;
+    const answer = this.answer(cursor);
+    if (answer.kind === 'none') return answer;
+    // Edits in files this engine does not know keep no `replaced`, which the editor must refuse.
+    const stamp = replacedTextReader((path) => this.texts.get(path));
+    const suggestions = answer.suggestions.map((suggestion) => ({ ...suggestion, edits: stamp(suggestion.edits) ?? suggestion.edits }));
+    for (const suggestion of suggestions) this.suggestions.set(suggestion.id, suggestion);
+    return { ...answer, suggestions };
   }
   accepted(suggestionId: string): void {
     this.feedback.push(`accepted ${suggestionId}`);

@@ -1,6 +1,9 @@
 // A small, working stand-in for the parts of the 'vscode' API that src/vscode uses. Documents hold
-// real text and apply edits, editors record decorations, events fire synchronously. Tests load it
-// with vi.mock('vscode', () => import('./fakeVscode')) and call resetFakeVscode() between tests.
+// real text and apply edits, editors record decorations, events fire synchronously. Files on disk
+// are a map apart from open documents, as in VS Code: an open document keeps its text when its file
+// changes or goes, and fake.disk changes files silently, like a tool the watcher has not reported
+// yet. Tests load it with vi.mock('vscode', () => import('./fakeVscode')) and call resetFakeVscode()
+// between tests.
 
 type Listener<T> = (value: T) => unknown;
 
@@ -111,6 +114,12 @@ export enum ViewColumn {
   Beside = -2,
   One = 1,
 }
+export enum FileType {
+  Unknown = 0,
+  File = 1,
+  Directory = 2,
+  SymbolicLink = 64,
+}
 export enum TextEditorRevealType {
   Default = 0,
   InCenter = 1,
@@ -219,9 +228,23 @@ const windowEvents = {
   visibleRanges: new EventEmitter<{ textEditor: FakeTextEditor }>(),
 };
 
+/** Files on disk by URI string, apart from open documents; changes here fire no event. */
+const files = new Map<string, string>();
+
 /** Everything tests inspect or arrange. */
 export const fake = {
   documents: [] as FakeTextDocument[],
+  disk: {
+    read: (path: string): string | undefined => files.get(Uri.file(path).toString()),
+    write: (path: string, text: string): void => void files.set(Uri.file(path).toString(), text),
+    delete: (path: string): void => void files.delete(Uri.file(path).toString()),
+    rename(from: string, to: string): void {
+      const text = fake.disk.read(from);
+      if (text === undefined) throw new Error(`no file ${from}`);
+      fake.disk.delete(from);
+      fake.disk.write(to, text);
+    },
+  },
   configuration: new Map<string, unknown>(),
   globalConfiguration: new Map<string, unknown>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
@@ -233,8 +256,10 @@ export const fake = {
   statusBarItems: [] as { text: string; tooltip: string; command: string; shown: boolean }[],
   workspaceEvents,
   windowEvents,
+  /** Opens a document, with a file behind it holding the same text unless one is there already. */
   openDocument(path: string, text: string, languageId?: string): FakeTextDocument {
     const document = new FakeTextDocument(Uri.file(path), text, languageId);
+    if (fake.disk.read(path) === undefined) fake.disk.write(path, text);
     fake.documents.push(document);
     workspaceEvents.open.fire(document);
     return document;
@@ -249,6 +274,7 @@ export const fake = {
 
 export function resetFakeVscode(): void {
   fake.documents.length = 0;
+  files.clear();
   fake.configuration.clear();
   fake.globalConfiguration.clear();
   fake.commands.clear();
@@ -286,7 +312,9 @@ export const workspace = {
     // Like VS Code: edits to one document are applied from the end so earlier ranges stay valid.
     const byDocument = new Map<FakeTextDocument, ContentChange[]>();
     for (const replacement of edit.replacements) {
-      const document = findDocument(replacement.uri) ?? fake.openDocument(replacement.uri.path, '');
+      // Like VS Code, a file that is not open is loaded; unlike VS Code, a missing one is created,
+      // so a test sees any edit that should never have been applied.
+      const document = findDocument(replacement.uri) ?? fake.openDocument(replacement.uri.path, files.get(replacement.uri.toString()) ?? '');
       byDocument.set(document, [...(byDocument.get(document) ?? []), { range: replacement.range, text: replacement.text }]);
     }
     for (const [document, changes] of byDocument) {
@@ -295,11 +323,21 @@ export const workspace = {
     }
     return true;
   },
+  fs: {
+    async stat(uri: Uri): Promise<{ type: FileType }> {
+      if (files.has(uri.toString())) return { type: FileType.File };
+      const folder = `${uri.toString().replace(/\/$/, '')}/`;
+      if ([...files.keys()].some((key) => key.startsWith(folder))) return { type: FileType.Directory };
+      throw new Error(`EntryNotFound (FileSystemError): ${uri.toString()}`);
+    },
+  },
   async openTextDocument(uri: Uri): Promise<FakeTextDocument> {
     const existing = findDocument(uri);
     if (existing) return existing;
     const provider = fake.contentProviders.get(uri.scheme);
-    const document = new FakeTextDocument(uri, provider ? provider.provideTextDocumentContent(uri) : '', provider ? 'markdown' : 'typescript');
+    const text = provider ? provider.provideTextDocumentContent(uri) : files.get(uri.toString());
+    if (text === undefined) throw new Error(`cannot open ${uri.toString()}: Unable to resolve nonexistent file`);
+    const document = new FakeTextDocument(uri, text, provider ? 'markdown' : 'typescript');
     fake.documents.push(document);
     workspaceEvents.open.fire(document);
     return document;

@@ -170,6 +170,37 @@ describe('RippleSession', () => {
     expect(calls.getText()).toContain("line('count', 3, 0);");
   });
 
+  it.each([
+    ['deleted behind VS Code', (): void => {
+      fake.disk.delete('/ws/other.ts');
+      fake.workspaceEvents.watcherDelete.fire(vscode.Uri.file('/ws/other.ts'));
+    }],
+    ['renamed in VS Code', (): void => {
+      fake.disk.rename('/ws/other.ts', '/ws/renamed.ts');
+      fake.workspaceEvents.rename.fire({ files: [{ oldUri: vscode.Uri.file('/ws/other.ts'), newUri: vscode.Uri.file('/ws/renamed.ts') }] });
+    }],
+  ])('drops a jump hint at once when its target is %s, and Tab then changes nothing', async (_how, removeTarget) => {
+    const { engine, events } = setup();
+    const calls = fake.openDocument('/ws/calls.ts', CALLS);
+    fake.openDocument('/ws/other.ts', "import { line } from './calls';\nline('x', 9);\n");
+    const editor = fake.showEditor(calls, new Position(1, 0));
+    engine.answer = answerWith(makeSuggestion('gone', [scoredEdit('other.ts', 1, 11, 11, ', 0'), scoredEdit('calls.ts', 2, 15, 15, ', 0')]));
+    type(editor, ' ');
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(decorationsOf(editor).hints).toEqual(['⇥ Tab to jump to other.ts:2']);
+    removeTarget();
+    expect(decorationsOf(editor)).toEqual({ removed: 0, inserted: [], hints: [] });
+    expect(contextKey('ripple.jumpPending')).toBe(false);
+    expect(contextKey('ripple.suggestionVisible')).toBe(false);
+    expect(events.filter((entry) => entry.event === 'invalidated').map((entry) => entry.data)).toEqual([{ id: 'gone', reason: 'file removed', path: 'other.ts' }]);
+    await vscode.commands.executeCommand('ripple.jumpToSuggestion');
+    await vscode.commands.executeCommand('ripple.acceptSuggestion');
+    expect(fake.appliedEdits).toEqual([]);
+    expect(calls.getText()).toBe(CALLS.replace("line('total'", " line('total'"));
+    expect(fake.disk.read('/ws/other.ts')).toBeUndefined();
+    expect(engine.feedback).toEqual([]);
+  });
+
   it('drops a shown suggestion when typing touches it, and counts that as a rejection', async () => {
     const { engine } = setup();
     const document = fake.openDocument('/ws/calls.ts', CALLS);
