@@ -12,8 +12,6 @@ import * as ort from 'onnxruntime-node';
 import { BpeTokenizer, SPECIAL_TOKENS } from '../../src/core/bpe';
 import type { EditWindow, Logger, ModelInput } from '../../src/core/ports';
 import { advanceTarget, initialTargetState, serializePrompt, serializeTarget } from '../../src/core/prompt';
-import { KvCache, PrefixCacheStore, commonPrefixLength } from '../../src/node/kvCache';
-import { checkSession, parseManifest } from '../../src/node/manifest';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
 import { forward, generateTarget, loadModel, lookupDraft } from '../../src/node/modelWorker';
 
@@ -325,100 +323,5 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     expect(() => new OnnxNextEditModel({ ...options, hangGraceMs: 1.5 })).toThrow(TypeError);
     expect(() => new OnnxNextEditModel({ ...options, manifestPath: '' })).toThrow(TypeError);
     expect(existsSync(WORKER_PATH)).toBe(true);
-  });
-});
-
-describe('KvCache', () => {
-  const shape = { layers: 2, heads: 2, headDim: 3 };
-  /** present tensor [layers, 1, heads, length, headDim] whose values encode (layer, head, position, dim). */
-  function present(length: number, firstPosition: number, sign = 1): Float32Array {
-    const data = new Float32Array(shape.layers * shape.heads * length * shape.headDim);
-    let index = 0;
-    for (let layer = 0; layer < shape.layers; layer++)
-      for (let head = 0; head < shape.heads; head++)
-        for (let position = 0; position < length; position++)
-          for (let dim = 0; dim < shape.headDim; dim++) data[index++] = sign * (layer * 1000 + head * 100 + (firstPosition + position) * 10 + dim);
-    return data;
-  }
-
-  it('packs appended steps exactly as one contiguous present tensor of the whole sequence', () => {
-    const cache = new KvCache(shape, 8);
-    cache.append(present(3, 0), present(3, 0, -1), 3);
-    cache.append(present(2, 3), present(2, 3, -1), 2);
-    const packed = cache.packed();
-    expect(packed.dims).toEqual([2, 1, 2, 5, 3]);
-    expect([...packed.keys]).toEqual([...present(5, 0)]);
-    expect([...packed.values]).toEqual([...present(5, 0, -1)]);
-  });
-
-  it('truncates, refuses to overflow, and rejects bad shapes', () => {
-    const cache = new KvCache(shape, 4);
-    cache.append(present(3, 0), present(3, 0), 3);
-    expect(() => cache.append(present(2, 3), present(2, 3), 2)).toThrow(RangeError);
-    cache.truncate(1);
-    expect([...cache.packed().keys]).toEqual([...present(1, 0)]);
-    expect(() => new KvCache({ ...shape, heads: 0 }, 4)).toThrow(TypeError);
-    expect(() => cache.append(present(1, 0), present(2, 0), 1)).toThrow(RangeError);
-  });
-
-  it('restores the longest cached prefix, keeping the last prompt token to run', () => {
-    const store = new PrefixCacheStore(2);
-    const cache = new KvCache(shape, 8);
-    cache.append(present(4, 0), present(4, 0), 4);
-    store.remember([1, 2, 3, 4], cache);
-    const target = new KvCache(shape, 8);
-    expect(store.restoreLongestPrefix([1, 2, 9, 9, 9], target)).toBe(2);
-    expect([...target.packed().keys]).toEqual([...present(2, 0)]);
-    expect(store.restoreLongestPrefix([1, 2, 3, 4], target)).toBe(3);
-    expect(store.restoreLongestPrefix([7, 2, 3], target)).toBe(0);
-    expect(target.length).toBe(0);
-  });
-
-  it('keeps at most maxEntries prompts, evicting the least recently used', () => {
-    const store = new PrefixCacheStore(2);
-    const cache = new KvCache(shape, 8);
-    cache.append(present(2, 0), present(2, 0), 2);
-    store.remember([1, 1], cache);
-    store.remember([2, 2], cache);
-    store.restoreLongestPrefix([1, 1, 5], new KvCache(shape, 8));
-    store.remember([3, 3], cache);
-    expect(store.size).toBe(2);
-    expect(store.restoreLongestPrefix([2, 2, 5], new KvCache(shape, 8))).toBe(0);
-    expect(store.restoreLongestPrefix([1, 1, 5], new KvCache(shape, 8))).toBe(2);
-    expect(() => new PrefixCacheStore(-1)).toThrow(TypeError);
-    expect(commonPrefixLength([1, 2, 3], [1, 2, 4])).toBe(2);
-  });
-});
-
-describe('parseManifest / checkSession', () => {
-  const valid = {
-    format: 1, model: 'model.onnx', sha256: 'a'.repeat(64), tokenizer: 'tokenizer.json', tokenizerSha256: 'b'.repeat(64),
-    vocabSize: 300, layers: 2, heads: 2, headDim: 32, maxPositions: 768,
-    inputs: { input_ids: ['batch', 'new_len'], position_ids: ['batch', 'new_len'], past_keys: [2, 'batch', 2, 'past_len', 32], past_values: [2, 'batch', 2, 'past_len', 32] },
-    outputs: { logits: ['batch', 'new_len', 300], present_keys: [2, 'batch', 2, 'new_len', 32], present_values: [2, 'batch', 2, 'new_len', 32] },
-  };
-
-  it('accepts what export.py writes and explains what it rejects', () => {
-    expect(parseManifest(valid).ok).toBe(true);
-    const reason = (value: unknown): string => {
-      const parsed = parseManifest(value);
-      return parsed.ok ? 'ok' : parsed.reason;
-    };
-    expect(reason({ ...valid, model: '../elsewhere.onnx' })).toMatch(/plain file name/);
-    expect(reason({ ...valid, sha256: 'xyz' })).toMatch(/sha256/);
-    expect(reason({ ...valid, heads: 3 })).toMatch(/past_keys/);
-    expect(reason({ ...valid, maxPositions: 10 ** 9 })).toMatch(/maxPositions/);
-    expect(reason(null)).toMatch(/object/);
-  });
-
-  it('compares the session tensors with the manifest', () => {
-    const manifest = parseManifest(valid);
-    if (!manifest.ok) throw new Error(manifest.reason);
-    const inputs = Object.entries(valid.inputs).map(([name, shape]) => ({ name, shape, type: name.endsWith('_ids') ? 'int64' : 'float32' }));
-    const outputs = Object.entries(valid.outputs).map(([name, shape]) => ({ name, shape, type: 'float32' }));
-    expect(checkSession(manifest.value, inputs, outputs)).toBeUndefined();
-    expect(checkSession(manifest.value, inputs.slice(1), outputs)).toMatch(/inputs are/);
-    expect(checkSession(manifest.value, inputs, [{ name: 'logits', shape: ['batch', 'new_len', 301] }, ...outputs.slice(1)])).toMatch(/logits/);
-    expect(checkSession(manifest.value, [{ ...inputs[0]!, type: 'int32' }, ...inputs.slice(1)], outputs)).toMatch(/int32/);
   });
 });

@@ -1,0 +1,80 @@
+// The benchmark runner: its option parsing, and a whole run against a fake CLI that knows only the
+// contract. No network: everything runs on temporary files.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { at, load, range, sha, workspaceWith, type BenchCase, type RunModule } from './support/bench';
+
+let runner: RunModule;
+let root: string;
+
+beforeAll(async () => {
+  runner = await load<RunModule>('run.mjs');
+  root = mkdtempSync(join(tmpdir(), 'ripple-bench-test-'));
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('runner', () => {
+  it('validates its options loudly', () => {
+    expect(() => runner.parseArguments(['--limit', '0'])).toThrow(TypeError);
+    expect(() => runner.parseArguments(['--sources', 'magic'])).toThrow(TypeError);
+    expect(() => runner.parseArguments(['--frobnicate'])).toThrow(TypeError);
+    expect(runner.parseArguments(['--limit', '5', '--sources', 'symbolic'])).toMatchObject({ limit: 5, sources: ['symbolic'] });
+  });
+
+  it('runs a CLI per source, skips an unavailable model and scores the rest', async () => {
+    const before = 'let count = 0;\nreturn count;\n';
+    const { workspace } = workspaceWith(root, 'runner-ws', 'a.js', before);
+    writeFileSync(join(workspace, '.ripple-bench-extracted'), 'test\n');
+    const testCase: BenchCase = {
+      id: 'r1',
+      kind: 'next-edit',
+      workspace,
+      path: 'a.js',
+      events: [{ path: 'a.js', range: range(at(0, 4), at(0, 9)), text: 'total' }],
+      cursor: { path: 'a.js', line: 0, character: 9 },
+      expected: [{ path: 'a.js', range: range(at(1, 7), at(1, 12)), text: 'total' }],
+      expectedFiles: [{ path: 'a.js', sha256: sha('let total = 0;\nreturn total;\n') }],
+    };
+    const casesPath = join(root, 'runner-cases.jsonl');
+    writeFileSync(casesPath, `${JSON.stringify(testCase)}\n`);
+    // The fake CLI knows the contract only: it renames the second line's word for 'all',
+    // suggests nothing for 'symbolic', and reports the model missing.
+    const cliPath = join(root, 'fake-cli.mjs');
+    writeFileSync(
+      cliPath,
+      `import { readFileSync, writeFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+const value = (name) => args[args.indexOf(name) + 1];
+const source = value('--sources');
+if (args[0] !== 'bench') process.exit(2);
+if (source === 'model') { console.error('model unavailable: no weights'); process.exit(3); }
+const lines = readFileSync(value('--cases'), 'utf8').trim().split('\\n').map((line) => JSON.parse(line));
+const out = lines.map((input) => JSON.stringify({ id: input.id, latencyMs: 5, edits: source === 'all'
+  ? [{ path: 'a.js', range: { start: { line: 1, character: 7 }, end: { line: 1, character: 12 } }, text: 'total', score: 0.9, source: 'propagation' }]
+  : [] }));
+writeFileSync(value('--out'), out.join('\\n') + '\\n');
+`,
+    );
+    const options = {
+      ...runner.parseArguments(['--sources', 'symbolic,model,all']),
+      casesPath,
+      cliPath,
+      runDir: join(root, 'run'),
+      resultsDir: join(root, 'results'),
+    };
+    const report = await runner.runBenchmark(options, () => {});
+    const bySource = Object.fromEntries(report.rows.map((row) => [row.source, row]));
+    expect(bySource.model).toMatchObject({ status: 'skipped', reason: 'model unavailable: no weights' });
+    expect(bySource.symbolic?.summary).toMatchObject({ n: 1, coverage: 0, exactAt1: 0 });
+    expect(bySource.all?.summary).toMatchObject({ n: 1, coverage: 1, exactAt1: 1, locationAt1: 1 });
+    const input = readFileSync(join(root, 'run', 'cases.jsonl'), 'utf8');
+    expect(input).not.toContain('expected');
+    expect(readFileSync(join(root, 'results', 'latest.md'), 'utf8')).toContain('| all | 100.0% |');
+  });
+});

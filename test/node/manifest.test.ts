@@ -1,0 +1,38 @@
+// The model manifest: parseManifest accepts what training/export.py writes and explains what it
+// rejects, and checkSession compares an onnxruntime session's tensors with the manifest.
+
+import { describe, expect, it } from 'vitest';
+import { checkSession, parseManifest } from '../../src/node/manifest';
+
+describe('parseManifest / checkSession', () => {
+  const valid = {
+    format: 1, model: 'model.onnx', sha256: 'a'.repeat(64), tokenizer: 'tokenizer.json', tokenizerSha256: 'b'.repeat(64),
+    vocabSize: 300, layers: 2, heads: 2, headDim: 32, maxPositions: 768,
+    inputs: { input_ids: ['batch', 'new_len'], position_ids: ['batch', 'new_len'], past_keys: [2, 'batch', 2, 'past_len', 32], past_values: [2, 'batch', 2, 'past_len', 32] },
+    outputs: { logits: ['batch', 'new_len', 300], present_keys: [2, 'batch', 2, 'new_len', 32], present_values: [2, 'batch', 2, 'new_len', 32] },
+  };
+
+  it('accepts what export.py writes and explains what it rejects', () => {
+    expect(parseManifest(valid).ok).toBe(true);
+    const reason = (value: unknown): string => {
+      const parsed = parseManifest(value);
+      return parsed.ok ? 'ok' : parsed.reason;
+    };
+    expect(reason({ ...valid, model: '../elsewhere.onnx' })).toMatch(/plain file name/);
+    expect(reason({ ...valid, sha256: 'xyz' })).toMatch(/sha256/);
+    expect(reason({ ...valid, heads: 3 })).toMatch(/past_keys/);
+    expect(reason({ ...valid, maxPositions: 10 ** 9 })).toMatch(/maxPositions/);
+    expect(reason(null)).toMatch(/object/);
+  });
+
+  it('compares the session tensors with the manifest', () => {
+    const manifest = parseManifest(valid);
+    if (!manifest.ok) throw new Error(manifest.reason);
+    const inputs = Object.entries(valid.inputs).map(([name, shape]) => ({ name, shape, type: name.endsWith('_ids') ? 'int64' : 'float32' }));
+    const outputs = Object.entries(valid.outputs).map(([name, shape]) => ({ name, shape, type: 'float32' }));
+    expect(checkSession(manifest.value, inputs, outputs)).toBeUndefined();
+    expect(checkSession(manifest.value, inputs.slice(1), outputs)).toMatch(/inputs are/);
+    expect(checkSession(manifest.value, inputs, [{ name: 'logits', shape: ['batch', 'new_len', 301] }, ...outputs.slice(1)])).toMatch(/logits/);
+    expect(checkSession(manifest.value, [{ ...inputs[0]!, type: 'int32' }, ...inputs.slice(1)], outputs)).toMatch(/int32/);
+  });
+});
