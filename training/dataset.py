@@ -3,6 +3,8 @@ batches whose loss covers the target tokens only."""
 
 import json
 import os
+import queue
+import threading
 from dataclasses import dataclass
 from typing import Iterator, Tuple
 
@@ -115,6 +117,21 @@ def batches(
                 pool_batches.append(np.array(group))
             for batch_index in generator.permutation(len(pool_batches)):
                 yield pool_batches[batch_index]
+
+
+def prefetched(items: Iterator, depth: int) -> Iterator:
+    """Runs an endless iterator on a daemon thread, `depth` items ahead of the consumer."""
+    if depth <= 0:
+        raise ValueError(f"depth must be positive, got {depth}")
+    ready: "queue.Queue" = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        for item in items:
+            ready.put(item)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while True:
+        yield ready.get()
 
 
 def write_split(directory: str, split: str, examples: list) -> None:

@@ -20,12 +20,13 @@ import torch
 import torch.nn.functional as F
 
 from .configs import config_dict, model_config, train_config
-from .dataset import IGNORE_INDEX, batches, load_meta, load_split, make_batch, prompt_labels, usable_examples
+from .dataset import IGNORE_INDEX, batches, load_meta, load_split, make_batch, prefetched, prompt_labels, usable_examples
 from .model import TORCH_MAJOR, NextEditTransformer
 
 CHECKPOINT_FILE = "checkpoint.pt"
 FINAL_FILE = "model.pt"
 LOG_FILE = "log.jsonl"
+PREFETCH_BATCHES = 8
 
 
 def parse_args(argv=None):
@@ -36,6 +37,9 @@ def parse_args(argv=None):
     parser.add_argument("--steps", type=int, help="total optimizer steps (overrides the config)")
     parser.add_argument("--minutes", type=float, help="stop, checkpoint and save after this much wall time")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    parser.add_argument("--schedule-minutes", type=float,
+                        help="anneal the learning rate over this much training time in all, across --resume runs "
+                             "(a lent GPU runs 10-minute commands); default: this run's --minutes")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
     parser.add_argument("--init", help="start from these weights (a model.pt or checkpoint.pt of the same config) "
                                        "with a fresh optimizer and schedule")
@@ -45,6 +49,8 @@ def parse_args(argv=None):
         parser.error("--steps must be positive")
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
+    if args.schedule_minutes is not None and args.schedule_minutes <= 0:
+        parser.error("--schedule-minutes must be positive")
     return args
 
 
@@ -209,19 +215,27 @@ def main(argv=None) -> int:
         write_log({"event": "start", "config": args.config, "parameters": unwrap(model).parameter_count(),
                    "train_examples": len(train_usable), "valid_examples": len(valid_usable), "world_size": world_size})
     stream = batches(train_split, train_usable, training.batch_tokens, generator)
+
+    def make_training_batch(examples):
+        inputs, labels = make_batch(train_split, examples)
+        return inputs, labels, prompt_labels(train_split, examples, inputs.shape[1], training.prompt_loss_fraction, generator)
+
+    train_batches = (make_training_batch(examples) for examples in stream)
+    if use_cuda:
+        # Batching is Python work; on a GPU it would leave the device idle between steps.
+        train_batches = prefetched(train_batches, PREFETCH_BATCHES)
     deadline = start_time + args.minutes * 60 if args.minutes else math.inf
+    schedule_deadline = start_time + args.schedule_minutes * 60 - elapsed_before_s if args.schedule_minutes else deadline
     window_loss, window_prompt_loss, window_steps = 0.0, 0.0, 0
     first_step = step
     model.train()
     while step < total_steps:
         learning_rate = learning_rate_at(step, peak_learning_rate, training.warmup_steps,
-                                         schedule_horizon(step, first_step, total_steps, start_time, deadline),
+                                         schedule_horizon(step, first_step, total_steps, start_time, schedule_deadline),
                                          training.min_learning_rate_ratio)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate
-        examples = next(stream)
-        inputs, labels = make_batch(train_split, examples)
-        prompt = prompt_labels(train_split, examples, inputs.shape[1], training.prompt_loss_fraction, generator)
+        inputs, labels, prompt = next(train_batches)
         inputs, labels = inputs.to(device, non_blocking=True), labels.to(device, non_blocking=True)
         prompt = prompt.to(device, non_blocking=True)
         with autocast:

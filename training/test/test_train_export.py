@@ -63,6 +63,18 @@ class TrainExportTest(unittest.TestCase):
         self.assertLessEqual(first["lr"], 0.0005)
         self.assertGreater(first["prompt_loss"], 0.0)
 
+    def test_schedule_minutes_keeps_a_short_run_from_annealing(self):
+        rates = {}
+        for name, extra in (("short", []), ("long_schedule", ["--schedule-minutes", "60"])):
+            run = os.path.join(self.work, name)
+            run_module("training.train", "--config", "tiny", "--data", self.data, "--out", run, "--steps", "1000",
+                       "--minutes", "0.08", *extra)
+            rates[name] = [record["lr"] for record in read_log(run) if record["event"] == "train"][-1]
+        # tiny: peak 3e-3, floor 3e-4. A run that ends its own schedule anneals to the floor;
+        # one that is 5 s of a 60-minute schedule is still near the peak.
+        self.assertLess(rates["short"], 1.5e-3)
+        self.assertGreater(rates["long_schedule"], 2.5e-3)
+
     def test_learning_rate_warms_up_then_decays(self):
         rates = [learning_rate_at(step, 1.0, 10, 100, 0.1) for step in range(100)]
         self.assertAlmostEqual(rates[9], 1.0)
