@@ -7,6 +7,7 @@ import type { NextEditEngine } from '../core/engineApi';
 import type { ChangeEvent } from '../core/types';
 import type { Clock, Logger } from '../core/ports';
 import { DisposableStore } from './disposableStore';
+import type { EventSink } from './eventSink';
 import { toCoreRange, type WorkspacePaths } from './workspacePaths';
 
 /** Documents larger than this are not tracked: they cost memory and never predict well. */
@@ -31,6 +32,8 @@ export interface DocumentSyncOptions {
   readonly onDidChange: (change: DocumentChange) => void;
   /** A file or folder at this path was deleted or renamed away, by VS Code or behind its back. */
   readonly onDidRemove?: (path: string) => void;
+  /** Told 'untracked' each time a document is refused, or dropped, for its size. */
+  readonly events?: EventSink;
   readonly maxDocumentChars?: number;
 }
 
@@ -39,6 +42,8 @@ export class DocumentSync implements vscode.Disposable {
   private readonly maxDocumentChars: number;
   /** URIs (as strings) of documents the engine currently tracks. */
   private readonly tracked = new Set<string>();
+  /** URIs of open documents refused for their size, watched for shrinking back under the limit. */
+  private readonly oversized = new Set<string>();
   private engine: NextEditEngine | undefined;
 
   constructor(private readonly options: DocumentSyncOptions) {
@@ -60,6 +65,7 @@ export class DocumentSync implements vscode.Disposable {
   attach(engine: NextEditEngine | undefined): void {
     this.engine = engine;
     this.tracked.clear();
+    this.oversized.clear();
     if (!engine) return;
     for (const document of vscode.workspace.textDocuments) this.open(document);
   }
@@ -75,6 +81,7 @@ export class DocumentSync implements vscode.Disposable {
   dispose(): void {
     this.engine = undefined;
     this.tracked.clear();
+    this.oversized.clear();
     this.disposables.dispose();
   }
 
@@ -82,17 +89,28 @@ export class DocumentSync implements vscode.Disposable {
     const engine = this.engine;
     const path = this.pathOf(document);
     if (!engine || path === undefined) return;
-    const text = document.getText();
-    if (text.length > this.maxDocumentChars) {
-      this.options.logger.info(`not tracking ${path}: ${text.length} characters is over the limit of ${this.maxDocumentChars}`);
+    // Measured before getText(), which would copy the whole of a 10 MB file only to refuse it.
+    const characters = documentLength(document);
+    if (characters > this.maxDocumentChars) {
+      this.oversized.add(document.uri.toString());
+      this.untrack(path, characters, 'not tracking');
       return;
     }
-    engine.openDocument(path, text);
+    engine.openDocument(path, document.getText());
     this.tracked.add(document.uri.toString());
+  }
+
+  /** One line in the log and one event per refusal, so a huge file is explained, never silently dead. */
+  private untrack(path: string, characters: number, verb: 'not tracking' | 'stopped tracking'): void {
+    this.options.logger.info(
+      `${verb} ${path}: ${characters} characters is over the limit of ${this.maxDocumentChars}, so Ripple makes no suggestions in it`,
+    );
+    this.options.events?.emit('untracked', { path, characters, limit: this.maxDocumentChars });
   }
 
   private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
+    this.oversized.delete(key);
     if (!this.tracked.delete(key)) return;
     const path = this.pathOf(document);
     if (path !== undefined) this.engine?.closeDocument(path);
@@ -103,6 +121,7 @@ export class DocumentSync implements vscode.Disposable {
     if (path === undefined) return;
     if (this.engine) {
       this.tracked.delete(uri.toString());
+      this.oversized.delete(uri.toString());
       this.engine.deleteDocument(path);
     }
     this.options.onDidRemove?.(path);
@@ -111,12 +130,27 @@ export class DocumentSync implements vscode.Disposable {
   private change(event: vscode.TextDocumentChangeEvent): void {
     const engine = this.engine;
     const { document } = event;
-    if (!engine || event.contentChanges.length === 0 || !this.isTracked(document)) return;
+    if (!engine || event.contentChanges.length === 0) return;
+    const key = document.uri.toString();
+    if (this.oversized.has(key)) {
+      // Back under the limit (an undone paste, a big deletion): without this, Ripple stayed silent
+      // in the file until it was closed and opened again.
+      if (documentLength(document) <= this.maxDocumentChars) {
+        this.oversized.delete(key);
+        this.open(document);
+        this.options.logger.info(`tracking ${this.pathOf(document)} again: it is back under the limit of ${this.maxDocumentChars} characters`);
+      }
+      return;
+    }
+    if (!this.tracked.has(key)) return;
     const path = this.pathOf(document);
     if (path === undefined) return;
-    if (documentLength(document) > this.maxDocumentChars) {
-      this.tracked.delete(document.uri.toString());
+    const characters = documentLength(document);
+    if (characters > this.maxDocumentChars) {
+      this.tracked.delete(key);
+      this.oversized.add(key);
       engine.closeDocument(path);
+      this.untrack(path, characters, 'stopped tracking');
       return;
     }
     const changes: ChangeEvent[] = event.contentChanges.map((change) => ({ path, range: toCoreRange(change.range), text: change.text }));

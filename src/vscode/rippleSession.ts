@@ -96,6 +96,7 @@ export class RippleSession implements vscode.Disposable {
         logger,
         onDidChange: (change) => this.onDocumentChanged(change),
         onDidRemove: (path) => this.presenter.onFileRemoved(path),
+        events,
       }),
     );
     this.host = this.disposables.add(

@@ -1,16 +1,20 @@
 // Drives Ripple in a running code-server with playwright-core and Debian's chromium.
 // Env: CS_URL, WS (workspace folder, a copy of test/e2e/fixture), EVENTS (the extension's
-// RIPPLE_EVENT_LOG), OUT (chromium profile, results.json), SHOTS (screenshots), SCENARIOS (optional
-// comma list of scenario names). Exit code 0 only when every selected scenario passed.
+// RIPPLE_EVENT_LOG), LOGS (code-server's log folder, which holds Ripple's output channel), OUT
+// (chromium profile, results.json), SHOTS (screenshots), SCENARIOS (optional comma list of scenario
+// names). Exit code 0 only when every selected scenario passed.
 import { chromium } from 'playwright-core';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const { CS_URL, WS, EVENTS, OUT, SHOTS } = process.env;
+const { CS_URL, WS, EVENTS, LOGS, OUT, SHOTS } = process.env;
 const SELECTED = (process.env.SCENARIOS || '').split(',').map((name) => name.trim()).filter(Boolean);
 const GHOST_SELECTOR = '.ghost-text-decoration, .ghost-text';
 const READY_TIMEOUT_MS = 120_000;
 const SUGGESTION_TIMEOUT_MS = 15_000;
+/** Generous for a 2-core machine busy with other work; a frozen editor takes far longer. */
+const KEY_ROUND_TRIP_LIMIT_MS = 2_000;
 const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 function events() {
@@ -38,6 +42,60 @@ async function readFileUntil(name, expected, timeoutMs = 10_000) {
     await sleep(100);
   }
   throw new Error(`${name} on disk is not as expected:\n${content}`);
+}
+
+/**
+ * The lines of every log file called `fileName` under LOGS (one per extension host started), for
+ * example Ripple's output channel 'Ripple.log'. Entries that span lines stay split.
+ */
+function logLines(fileName) {
+  if (!LOGS || !fs.existsSync(LOGS)) return [];
+  return fs
+    .readdirSync(LOGS, { recursive: true })
+    .filter((relative) => path.basename(relative) === fileName)
+    .sort()
+    .flatMap((relative) => fs.readFileSync(path.join(LOGS, relative), 'utf8').split('\n').filter(Boolean));
+}
+
+async function waitForLogLine(fileName, predicate, { since = 0, timeoutMs = 10_000, what = 'a log line' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = logLines(fileName).slice(since).find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} in ${fileName}; lines since: ${JSON.stringify(logLines(fileName).slice(since))}`);
+    await sleep(200);
+  }
+}
+
+function sha256(file) {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * About `bytes` of TypeScript shaped like generated code, numbered small functions, written at run
+ * time so the repository never holds it. Returns the text and the number of functions.
+ */
+function hugeTypeScript(bytes) {
+  const parts = ['// Written by the e2e driver at run time: Ripple must refuse this file without slowing the editor.\n'];
+  let size = parts[0].length;
+  let count = 0;
+  while (size < bytes) {
+    count++;
+    const part = `export function step${count}(value: number): number {\n  return value + ${count};\n}\n\n`;
+    parts.push(part);
+    size += part.length;
+  }
+  return { text: parts.join(''), count };
+}
+
+/** Milliseconds from `started` until the active editor shows `expected` on screen. */
+async function msUntilVisible(started, expected, timeoutMs) {
+  await page.waitForFunction(
+    (text) => (document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes(text),
+    expected,
+    { polling: 'raf', timeout: timeoutMs },
+  );
+  return Date.now() - started;
 }
 
 /** 1-based line and column of `needle` in the fixture file, plus `offset` columns. */
@@ -300,6 +358,110 @@ const scenarios = {
     if (acted.length > 0) throw new Error(`Ripple jumped or applied an edit: ${JSON.stringify(acted)}`);
     await expectOnlyTyped('shelf.ts', original, needle, typed);
     if (readWorkspaceFile('catalog.ts') !== checkedOut) throw new Error(`catalog.ts changed:\n${readWorkspaceFile('catalog.ts')}`);
+  },
+
+  // (8) A 10 MB TypeScript file appears in the workspace: a restart's index skips it, opening it
+  // logs one clear line, typing in it stays instant and predicts nothing, closing it unsaved leaves
+  // it byte-identical, and Ripple still predicts in a normal file afterwards.
+  async hugeDocument() {
+    const folder = path.join(WS, 'large');
+    const file = path.join(folder, 'huge.ts');
+    const enginePath = 'large/huge.ts';
+    const { text, count } = hugeTypeScript(10 * 1024 * 1024);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(file, text);
+    const hash = sha256(file);
+    console.log(`[hugeDocument] wrote ${enginePath}: ${text.length} bytes, ${count} functions, ${text.split('\n').length} lines`);
+    try {
+      // A restart (here: off and on) indexes the workspace with the huge file in it.
+      let since = events().length;
+      const rippleLogStart = logLines('Ripple.log').length;
+      await runCommand('Ripple: Toggle');
+      await waitForEvent((e) => e.event === 'toggled' && e.on === false, { since, what: 'Ripple turned off' });
+      since = events().length;
+      const restarted = Date.now();
+      await runCommand('Ripple: Toggle');
+      await waitForEvent((e) => e.event === 'toggled' && e.on === true, { since, what: 'Ripple turned on' });
+      await waitForEvent((e) => e.event === 'ready' || e.event === 'failed', { since, timeoutMs: READY_TIMEOUT_MS, what: 'the index after the restart' });
+      const readyMs = Date.now() - restarted;
+      if (events().slice(since).some((e) => e.event === 'failed')) throw new Error('the engine failed to restart');
+      const scanned = await waitForLogLine('Ripple.log', (line) => /indexed \d+ of \d+ files/.test(line), { since: rippleLogStart, what: 'the index summary' });
+      if (!/skipped [^)]*\b1 huge\b/.test(scanned)) throw new Error(`the index did not skip the huge file as huge: ${scanned}`);
+
+      const openedAt = events().length;
+      const logStart = logLines('Ripple.log').length;
+      const extensionHostLogStart = logLines('remoteexthost.log').length;
+      await page.keyboard.press('Escape');
+      await page.getByRole('treeitem', { name: 'large', exact: true }).click();
+      const opening = Date.now();
+      await page.getByRole('treeitem', { name: 'huge.ts', exact: true }).click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'huge.ts' }).waitFor({ timeout: 30_000 });
+      // VS Code in a browser asks before opening files of 10 MB and more; a user says yes.
+      const openAnyway = page.getByRole('button', { name: 'Open Anyway' });
+      const view = page.locator('.editor-group-container.active .editor-instance .view-lines').first();
+      await openAnyway.or(view).first().waitFor({ timeout: 30_000 });
+      if (await openAnyway.isVisible()) await openAnyway.click();
+      const openMs = await msUntilVisible(opening, 'Written by the e2e driver', 30_000);
+      await view.click();
+      const untracked = await waitForEvent((e) => e.event === 'untracked' && e.path === enginePath, { since: openedAt, what: 'the huge file refused' });
+      if (untracked.characters !== text.length || untracked.limit !== 1_000_000) throw new Error(`unexpected untracked event ${JSON.stringify(untracked)}`);
+      await shot('8-huge-open');
+
+      // Type in the middle of the file, timing each key from the press until the screen shows it.
+      const middle = Math.ceil(count / 2);
+      const needle = `return value + ${middle}`;
+      await goTo(locate(path.join('large', 'huge.ts'), `${needle};`, needle.length));
+      const typed = ' * 2';
+      const roundTripsMs = [];
+      for (let index = 0; index < typed.length; index++) {
+        const pressed = Date.now();
+        await page.keyboard.type(typed[index]);
+        roundTripsMs.push(await msUntilVisible(pressed, `${needle}${typed.slice(0, index + 1)};`, 30_000));
+      }
+      console.log(`[hugeDocument] timings: restart to ready ${readyMs} ms, open to first line shown ${openMs} ms, key round trips ${roundTripsMs.join(', ')} ms`);
+      const slowest = Math.max(...roundTripsMs);
+      if (slowest > KEY_ROUND_TRIP_LIMIT_MS) throw new Error(`a key took ${slowest} ms to show in the huge file (limit ${KEY_ROUND_TRIP_LIMIT_MS} ms)`);
+
+      // Past the debounce and a whole latency budget: anything Ripple would do has happened by now.
+      await sleep(2_000);
+      await shot('8-huge-typed');
+      // Exactly the one refusal: no second one, no prediction asked for, nothing shown, nothing failed.
+      const happened = events().slice(openedAt);
+      const unexpected = happened.filter((e) => e.event !== 'untracked');
+      if (unexpected.length > 0) throw new Error(`Ripple did something in the huge file: ${JSON.stringify(unexpected)}`);
+      if (happened.length !== 1) throw new Error(`expected one untracked event, got ${JSON.stringify(happened)}`);
+      if ((await page.locator(GHOST_SELECTOR).count()) > 0) throw new Error('ghost text shows in the huge file');
+      const rippleLines = logLines('Ripple.log').slice(logStart);
+      const refusals = rippleLines.filter((line) => line.includes(enginePath));
+      if (refusals.length !== 1 || !/\[info\] not tracking large\/huge\.ts: \d+ characters is over the limit of 1000000, so Ripple makes no suggestions in it$/.test(refusals[0])) {
+        throw new Error(`expected one line about not tracking ${enginePath} in Ripple's log, got ${JSON.stringify(rippleLines)}`);
+      }
+      const complaints = rippleLines.filter((line) => /\[(warning|error)\]/.test(line));
+      if (complaints.length > 0) throw new Error(`Ripple complained: ${JSON.stringify(complaints)}`);
+      // The extension host logs an extension's uncaught error as an [error] entry naming the extension.
+      if (logLines('remoteexthost.log').length === 0) throw new Error(`no extension host log under ${LOGS}`);
+      const hostErrors = logLines('remoteexthost.log')
+        .slice(extensionHostLogStart)
+        .join('\n')
+        .split(/\n(?=\d{4}-\d\d-\d\d )/)
+        .filter((entry) => entry.includes('[error]') && /ripple/i.test(entry));
+      if (hostErrors.length > 0) throw new Error(`the extension host logged errors from Ripple: ${JSON.stringify(hostErrors)}`);
+
+      await runCommand('View: Revert and Close Editor');
+      await page.locator('.tabs-container .tab', { hasText: 'huge.ts' }).waitFor({ state: 'detached', timeout: 30_000 });
+      await sleep(500);
+      if (sha256(file) !== hash) throw new Error(`${enginePath} changed on disk after closing it unsaved`);
+
+      // Ripple still predicts in a normal file.
+      await openFile('columns.ts');
+      await goTo(locate('columns.ts', "pad('id', 4", "pad('id', 4".length));
+      const beforeTyping = events().length;
+      await page.keyboard.type(", '.'", { delay: 40 });
+      await waitWithNudges(() => waitForShown(beforeTyping, ['inline', 'jump', 'ghost'], ", '.'"));
+      await shot('8-normal-file-after');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   },
 };
 

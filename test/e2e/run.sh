@@ -105,7 +105,7 @@ done
 
 log "driving VS Code"
 set +e
-CS_URL="http://127.0.0.1:$PORT" WS="$RUN/ws" EVENTS="$RUN/events.jsonl" OUT="$RUN/out" SHOTS="$SHOTS" \
+CS_URL="http://127.0.0.1:$PORT" WS="$RUN/ws" EVENTS="$RUN/events.jsonl" LOGS="$RUN/ud/logs" OUT="$RUN/out" SHOTS="$SHOTS" \
   SCENARIOS="${E2E_SCENARIOS:-}" timeout 600 node "$HERE/drive.mjs"
 RC=$?
 set -e

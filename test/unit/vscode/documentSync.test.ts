@@ -8,22 +8,23 @@ import { WorkspacePaths } from '../../../src/vscode/workspacePaths';
 import { fake, FakeTextDocument, Position, Range, resetFakeVscode, Selection, TextDocumentChangeReason, Uri } from './fakeVscode';
 import { FakeEngine } from './fakeEngine';
 
-const logger = { info: () => undefined, warn: () => undefined };
-
 function setup(maxDocumentChars?: number) {
   const engine = new FakeEngine();
   const changes: DocumentChange[] = [];
   const removed: string[] = [];
+  const logged: string[] = [];
+  const emitted: { event: string; data?: Readonly<Record<string, unknown>> }[] = [];
   const sync = new DocumentSync({
     paths: new WorkspacePaths(vscode.Uri.file('/ws')),
     clock: () => 1_000,
-    logger,
+    logger: { info: (message) => logged.push(`info ${message}`), warn: (message) => logged.push(`warn ${message}`) },
     onDidChange: (change) => changes.push(change),
     onDidRemove: (path) => removed.push(path),
+    events: { emit: (event, data) => emitted.push({ event, data }) },
     maxDocumentChars,
   });
   sync.attach(engine);
-  return { engine, changes, removed, sync };
+  return { engine, changes, removed, logged, emitted, sync };
 }
 
 function insert(document: FakeTextDocument, line: number, character: number, text: string, reason?: TextDocumentChangeReason): void {
@@ -85,11 +86,67 @@ describe('DocumentSync', () => {
     expect(engine.texts.get('a.ts')).toBe('aZbc');
   });
 
-  it('does not track documents over the size limit', () => {
-    const { engine, sync } = setup(10);
-    const document = fake.openDocument('/ws/big.ts', 'x'.repeat(11));
+  it('does not track documents over the size limit, and says so once in the log and the event log', () => {
+    const { engine, sync, logged, emitted, changes } = setup(10);
+    const document = fake.openDocument('/ws/big.ts', 'x\n'.repeat(6));
     insert(document, 0, 0, 'y');
+    insert(document, 3, 0, 'z');
     expect(sync.isTracked(document as unknown as vscode.TextDocument)).toBe(false);
+    expect(engine.calls).toEqual([]);
+    expect(changes).toEqual([]);
+    expect(logged).toEqual(['info not tracking big.ts: 12 characters is over the limit of 10, so Ripple makes no suggestions in it']);
+    expect(emitted).toEqual([{ event: 'untracked', data: { path: 'big.ts', characters: 12, limit: 10 } }]);
+  });
+
+  it('tracks a document exactly at the size limit', () => {
+    const { engine, sync, logged, emitted } = setup(10);
+    const document = fake.openDocument('/ws/edge.ts', 'abcd\nefghi');
+    expect(sync.isTracked(document as unknown as vscode.TextDocument)).toBe(true);
+    expect(engine.texts.get('edge.ts')).toBe('abcd\nefghi');
+    expect([logged, emitted]).toEqual([[], []]);
+  });
+
+  it('stops tracking a document that grows over the size limit, saying so once', () => {
+    const { engine, sync, logged, emitted, changes } = setup(10);
+    const document = fake.openDocument('/ws/growing.ts', 'abc');
+    insert(document, 0, 3, 'defghijk');
+    insert(document, 0, 0, 'more');
+    expect(sync.isTracked(document as unknown as vscode.TextDocument)).toBe(false);
+    expect(engine.calls).toEqual(['open growing.ts', 'close growing.ts']);
+    expect(changes).toEqual([]);
+    expect(logged).toEqual(['info stopped tracking growing.ts: 11 characters is over the limit of 10, so Ripple makes no suggestions in it']);
+    expect(emitted).toEqual([{ event: 'untracked', data: { path: 'growing.ts', characters: 11, limit: 10 } }]);
+  });
+
+  it('tracks a document again once it shrinks back under the size limit, as when a big paste is undone', () => {
+    const { engine, sync, logged, changes } = setup(10);
+    const document = fake.openDocument('/ws/pasted.ts', 'abc');
+    insert(document, 0, 3, 'x'.repeat(20));
+    document.edit([{ range: new Range(new Position(0, 3), new Position(0, 23)), text: '' }], TextDocumentChangeReason.Undo);
+    expect(sync.isTracked(document as unknown as vscode.TextDocument)).toBe(true);
+    expect(engine.calls).toEqual(['open pasted.ts', 'close pasted.ts', 'open pasted.ts']);
+    expect(engine.texts.get('pasted.ts')).toBe('abc');
+    expect(logged.at(-1)).toBe('info tracking pasted.ts again: it is back under the limit of 10 characters');
+    insert(document, 0, 3, 'd');
+    expect(engine.recorded.map((change) => change.text)).toEqual(['d']);
+    expect(changes.map((change) => change.recorded)).toEqual([true]);
+  });
+
+  it('tracks a document opened over the size limit once most of it is deleted, and not while it stays over', () => {
+    const { engine, sync } = setup(10);
+    const document = fake.openDocument('/ws/big.ts', 'x'.repeat(30));
+    document.edit([{ range: new Range(new Position(0, 0), new Position(0, 5)), text: '' }]);
+    expect(engine.calls).toEqual([]);
+    document.edit([{ range: new Range(new Position(0, 0), new Position(0, 20)), text: '' }]);
+    expect(sync.isTracked(document as unknown as vscode.TextDocument)).toBe(true);
+    expect(engine.texts.get('big.ts')).toBe('x'.repeat(5));
+  });
+
+  it('forgets an oversized document once it is closed', () => {
+    const { engine } = setup(10);
+    const document = fake.openDocument('/ws/big.ts', 'x'.repeat(30));
+    fake.workspaceEvents.close.fire(document);
+    document.edit([{ range: new Range(new Position(0, 0), new Position(0, 25)), text: '' }]);
     expect(engine.calls).toEqual([]);
   });
 
