@@ -2,8 +2,8 @@
 // on screen: ghost text for an insertion at the cursor, an inline diff for edits in view, and a
 // "Tab to jump" hint for anything elsewhere.
 
-import { rebaseReplacedText } from '../core/replacedText';
-import { comparePositions, isEmptyRange, type ChangeEvent, type Cursor, type Position, type Range, type ScoredEdit, type Suggestion } from '../core/types';
+import { rebaseEdit } from '../core/edits';
+import { comparePositions, isEmptyRange, type ChangeEvent, type Cursor, type Range, type ScoredEdit, type Suggestion } from '../core/types';
 
 /** A line span on screen, inclusive start and inclusive end (like VS Code's visibleRanges). */
 export interface VisibleLines {
@@ -41,40 +41,23 @@ function isVisible(range: Range, visible: readonly VisibleLines[]): boolean {
 /**
  * Moves the edits of a shown suggestion past one change the user made, or returns undefined when
  * the change touches one of them, or joins one's line to a line whose text is unknown here (the
- * suggestion no longer applies as shown). What each edit replaces moves along, exactly.
+ * suggestion no longer applies as shown). What each edit replaces moves along, exactly: the
+ * moving is the core's rebaseEdit; only "touching" is stricter here, because a change right
+ * next to a shown edit means the user is working on it.
  */
 export function rebaseEdits(edits: readonly ScoredEdit[], change: ChangeEvent): ScoredEdit[] | undefined {
   const rebased: ScoredEdit[] = [];
   for (const edit of edits) {
-    if (edit.path !== change.path) {
-      rebased.push(edit);
-      continue;
-    }
-    if (overlapsOrTouches(edit.range, change.range)) return undefined;
-    const replaced = edit.replaced && rebaseReplacedText(edit.replaced, edit.range, change);
-    if (edit.replaced && !replaced) return undefined;
-    const carried = replaced === edit.replaced ? edit : { ...edit, replaced };
-    if (comparePositions(change.range.end, edit.range.start) <= 0) {
-      rebased.push({ ...carried, range: { start: shift(edit.range.start, change), end: shift(edit.range.end, change) } });
-    } else {
-      rebased.push(carried);
-    }
+    if (edit.path === change.path && overlapsOrTouches(edit.range, change.range)) return undefined;
+    const moved = rebaseEdit(edit, change);
+    if (!moved) return undefined;
+    rebased.push(moved);
   }
   return rebased;
 }
 
 function overlapsOrTouches(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
-}
-
-/** Where `position` (at or after the change's end) lands once the change is applied. */
-export function shift(position: Position, change: ChangeEvent): Position {
-  const insertedLines = change.text.split('\n');
-  const lastInserted = insertedLines[insertedLines.length - 1] ?? '';
-  const lineDelta = insertedLines.length - 1 - (change.range.end.line - change.range.start.line);
-  if (position.line !== change.range.end.line) return { line: position.line + lineDelta, character: position.character };
-  const baseCharacter = insertedLines.length === 1 ? change.range.start.character + lastInserted.length : lastInserted.length;
-  return { line: position.line + lineDelta, character: baseCharacter + (position.character - change.range.end.character) };
 }
 
 /** "utils.ts:42": the file's base name and 1-based line, as people read locations. */

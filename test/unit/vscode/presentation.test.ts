@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent, ScoredEdit, Suggestion } from '../../../src/core/types';
-import { choosePresentation, confidentSuggestions, describeLocation, rebaseEdits, shift } from '../../../src/vscode/presentation';
+import { choosePresentation, confidentSuggestions, describeLocation, rebaseEdits } from '../../../src/vscode/presentation';
 
 function edit(path: string, line: number, startCharacter: number, endCharacter: number, text: string): ScoredEdit {
   return { path, range: { start: { line, character: startCharacter }, end: { line, character: endCharacter } }, text, score: 0.9, source: 'propagation' };
@@ -72,7 +72,7 @@ describe('rebaseEdits', () => {
   });
 
   it('shifts a position on the last line of a multi-line change', () => {
-    expect(shift({ line: 2, character: 8 }, change(2, 4, 6, 'ab\ncd'))).toEqual({ line: 3, character: 4 });
+    expect(rebaseEdits([edit('a.ts', 2, 8, 8, 'x')], change(2, 4, 6, 'ab\ncd'))?.[0]?.range.start).toEqual({ line: 3, character: 4 });
   });
 });
 
