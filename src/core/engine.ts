@@ -26,7 +26,7 @@ export const MAX_SUGGESTIONS_LIMIT = 20;
  */
 export const INDEX_REFRESH_DELAY_MS = 300;
 
-/** The document store as the engine needs it (implemented by DocumentStore). */
+/** The document store as the engine needs it; DocumentStore satisfies it directly. */
 export interface EngineDocuments {
   open(path: string, text: string): void;
   close(path: string): void;

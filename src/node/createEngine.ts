@@ -121,12 +121,7 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
     {
       clock: workspace.clock,
       logger: settings.logger,
-      documents: {
-        open: (path, text) => void documents.open(path, text),
-        close: (path) => documents.close(path),
-        get: (path) => documents.get(path),
-        apply: (event) => documents.apply(event),
-      },
+      documents,
       history,
       cache: new SuggestionCache(),
       propagation,

@@ -59,7 +59,7 @@ class Session {
     this.engine = new Engine({
       clock,
       logger: { info: () => undefined, warn: () => undefined },
-      documents: { open: (path, text) => void store.open(path, text), close: (path) => store.close(path), get: (path) => store.get(path), apply: (event) => store.apply(event) },
+      documents: store,
       history: new EditHistory(),
       cache: new SuggestionCache({ clock }),
       propagation: new PropagationPredictor({ readText: (path) => texts.get(path), index, clock }),

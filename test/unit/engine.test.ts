@@ -23,12 +23,7 @@ function harness(options: { model?: NextEditModel; propagation?: CandidateSource
   const dependencies: EngineDependencies = {
     clock: () => performance.now(),
     logger: { info: () => undefined, warn: (message) => warnings.push(message) },
-    documents: {
-      open: (path, text) => void documents.open(path, text),
-      close: (path) => documents.close(path),
-      get: (path) => documents.get(path),
-      apply: (event) => documents.apply(event),
-    },
+    documents,
     history: new EditHistory(),
     cache: new SuggestionCache(),
     propagation: options.propagation ?? new PropagationPredictor({ readText: (path) => texts.get(path) }),

@@ -145,7 +145,7 @@ describe('the engine over 10,000 predictions in a row', () => {
     const engine = new Engine({
       clock,
       logger: { info: () => undefined, warn: (message) => expect.fail(message) },
-      documents: { open: (path, text) => void store.open(path, text), close: (path) => store.close(path), get: (path) => store.get(path), apply: (event) => store.apply(event) },
+      documents: store,
       history,
       cache,
       propagation: new PropagationPredictor({ readText: (path) => texts.get(path), index, clock }),

@@ -74,12 +74,7 @@ function harness(options: Options = {}): Harness {
     {
       clock,
       logger: { info: () => undefined, warn: () => undefined },
-      documents: {
-        open: (path, text) => void documents.open(path, text),
-        close: (path) => documents.close(path),
-        get: (path) => documents.get(path),
-        apply: (event) => documents.apply(event),
-      },
+      documents,
       history: new EditHistory(),
       cache: new SuggestionCache({ clock }),
       propagation,
