@@ -7,3 +7,9 @@ export function positiveInteger(name: string, value: number, max = Number.MAX_SA
   const expected = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer in [1, ${max}]`;
   throw new TypeError(`${name} must be ${expected}, got ${String(value)}`);
 }
+
+/** `value` when it is undefined or a non-empty string; otherwise a TypeError naming `name`. */
+export function optionalNonEmptyString(name: string, value: unknown): string | undefined {
+  if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+  throw new TypeError(`${name} must be a non-empty string, got ${String(value)}`);
+}

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Logger } from '../core/ports';
+import { optionalNonEmptyString } from '../core/validation';
 
 export type LanguageId = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'rust';
 
@@ -75,12 +76,8 @@ export class Grammars {
     if (!options.logger || typeof options.logger.warn !== 'function') {
       throw new TypeError('Grammars options.logger must be a Logger');
     }
-    if (options.wasmDirectory !== undefined && (typeof options.wasmDirectory !== 'string' || options.wasmDirectory === '')) {
-      throw new TypeError(`Grammars options.wasmDirectory must be a non-empty string, got ${String(options.wasmDirectory)}`);
-    }
-    if (options.runtimeWasmPath !== undefined && (typeof options.runtimeWasmPath !== 'string' || options.runtimeWasmPath === '')) {
-      throw new TypeError(`Grammars options.runtimeWasmPath must be a non-empty string, got ${String(options.runtimeWasmPath)}`);
-    }
+    optionalNonEmptyString('Grammars options.wasmDirectory', options.wasmDirectory);
+    optionalNonEmptyString('Grammars options.runtimeWasmPath', options.runtimeWasmPath);
     if (options.resolveWasmPath !== undefined && typeof options.resolveWasmPath !== 'function') {
       throw new TypeError('Grammars options.resolveWasmPath must be a function');
     }
