@@ -17,6 +17,7 @@ import { Retriever } from '../core/retrieval';
 import { SuggestionCache } from '../core/suggestionCache';
 import { TextProvider } from '../core/textProvider';
 import type { Suggestion } from '../core/types';
+import { yieldWithSetImmediate } from './eventLoop';
 import { NodeFileReader } from './fileReader';
 import { Grammars } from './grammars';
 import { OnnxNextEditModel } from './modelRuntime';
@@ -135,14 +136,6 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
     },
     settings.budgetMs === undefined ? {} : { budgetMs: settings.budgetMs },
   );
-}
-
-/**
- * setImmediate lets pending I/O run (a keystroke, a cancellation, a model reply) and resumes
- * before the next round of timers, so a yield does not hand the budget to whatever timer is due.
- */
-export function yieldWithSetImmediate(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** dist/grammars next to the bundle, where the build copies the .wasm files; absent when run from sources. */

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Edit, type Range, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { ImportInfo, Scope, SymbolDefinition } from '../core/ports';
 import { isKeyword } from '../core/symbols';
+import { yieldWithSetImmediate } from './eventLoop';
 import type { SyntaxRules } from './syntaxRules';
 
 /** How long one slice of indexing may hold the event loop before it yields. */
@@ -44,7 +45,7 @@ export class TimeSlice {
 
   /** Yields to the event loop and starts a new slice; false when the work has been cancelled meanwhile. */
   async next(): Promise<boolean> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldWithSetImmediate();
     this.deadlineMs = performance.now() + this.sliceMs;
     return !this.stopped();
   }

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { WorkspaceIndex } from '../core/ports';
 import { isSecretPath } from '../core/retrieval';
+import { yieldWithSetImmediate } from './eventLoop';
 import { looksBinary, looksGenerated, looksMinified, MAX_FILE_BYTES } from './fileReader';
 import { languageForPath } from './grammars';
 
@@ -79,7 +80,7 @@ export class WorkspaceScanner {
       else skipped[verdict]++;
       this.onProgress?.(indexed, candidates.length);
       // Yield between files so editor events interleave with a long scan.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldWithSetImmediate();
     }
     return { indexed, total: candidates.length, skipped, aborted: signal.aborted };
   }
@@ -129,7 +130,7 @@ export class WorkspaceScanner {
           else files.push(path);
         }
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldWithSetImmediate();
     }
     return files;
   }
