@@ -64,8 +64,8 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
   stats.examples++;
   stats.exact += exact ? 1 : 0;
   if (generation && generated[0] !== noChangeId && generation.ids.length > 0) {
-    // The runtime's confidence for an edit (modelWorker: mean log-probability of the target).
-    stats.predictedEdits.push({ score: Math.exp(generation.logProbabilitySum / generation.ids.length), exact, kind: reference[0] === noChangeId ? 'no_change' : 'edit' });
+    // The runtime's own confidence for the edit.
+    stats.predictedEdits.push({ score: worker.generationScore(generation), exact, kind: reference[0] === noChangeId ? 'no_change' : 'edit' });
   }
   if (reference[0] === noChangeId) {
     stats.noChangeExamples++;

@@ -287,11 +287,20 @@ export async function decodeWindow(
   counters.forwardPasses += generation.forwardPasses;
   const { ids: generated, state } = generation;
   // <|no_change|> decides the answer; the forced <|eos|> after it is not worth a pass.
-  if (state.phase === 'after_no_change') return { newLines: null, score: Math.exp(generation.logProbabilitySum) };
+  if (state.phase === 'after_no_change') return { newLines: null, score: generationScore(generation) };
   if (state.phase !== 'done') return undefined;
   const parsed = parseTarget(generated, window, model.tokenizer, options);
   if (parsed.kind === 'invalid') return undefined;
-  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: Math.exp(generation.logProbabilitySum / generated.length) };
+  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: generationScore(generation) };
+}
+
+/**
+ * The model's confidence in a generated target: for <|no_change|> that token's probability, for
+ * an edit exp(mean log-probability) of its tokens, so longer edits are not penalised for length.
+ */
+export function generationScore(generation: Generation): number {
+  if (generation.state.phase === 'after_no_change') return Math.exp(generation.logProbabilitySum);
+  return Math.exp(generation.logProbabilitySum / Math.max(1, generation.ids.length));
 }
 
 function sha256(bytes: Uint8Array): string {
