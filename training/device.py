@@ -34,8 +34,7 @@ def pack(data: str, out: str, valid_examples: int) -> dict:
     valid_index = np.fromfile(os.path.join(data, "valid.idx"), dtype="<u4").reshape(-1, 3)[:valid_examples]
     valid_tokens = np.fromfile(os.path.join(data, "valid.bin"), dtype="<u2")
     valid_end = int(valid_index[-1, 0]) + int(valid_index[-1, 2]) if len(valid_index) else 0
-    with open(os.path.join(data, "train.bin"), "rb") as file:
-        payloads = {"train.bin": file.read(), "valid.bin": valid_tokens[:valid_end].tobytes()}
+    payloads = {"train.bin": read_bytes(os.path.join(data, "train.bin")), "valid.bin": valid_tokens[:valid_end].tobytes()}
     for name, payload in payloads.items():
         with lzma.open(os.path.join(out, name + ".xz"), "wb", preset=6) as file:
             file.write(payload)
