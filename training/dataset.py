@@ -73,24 +73,25 @@ def make_batch(split: TokenSplit, examples: np.ndarray) -> Tuple[torch.Tensor, t
     return torch.from_numpy(inputs), torch.from_numpy(labels)
 
 
-def prompt_labels(split: TokenSplit, examples: np.ndarray, width: int, fraction: float,
+def prompt_labels(split: TokenSplit, examples: np.ndarray, inputs: torch.Tensor, fraction: float,
                   generator: np.random.Generator) -> torch.Tensor:
-    """Next-token labels at a random `fraction` of prompt positions, IGNORE_INDEX elsewhere.
+    """Next-token labels at a random `fraction` of prompt positions, IGNORE_INDEX elsewhere, taken
+    from the batch's own `inputs` (make_batch's, same examples in the same order).
     An auxiliary language-model loss on the prompt: most of a batch's tokens are prompt, and
     without it the model only learns from the few target tokens of each example (copying code
     from the window and history is what it needs most, and that is learned on prompt text)."""
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"prompt fraction {fraction} is outside [0, 1]")
-    labels = np.full((len(examples), width), IGNORE_INDEX, dtype=np.int64)
+    labels = torch.full(inputs.shape, IGNORE_INDEX, dtype=torch.int64)
     if fraction == 0.0:
-        return torch.from_numpy(labels)
+        return labels
     for row, example in enumerate(examples):
-        ids, prompt_length = example_tensors(split, int(example))
-        # Position p predicts token p+1; positions up to prompt_length-2 predict prompt tokens.
+        prompt_length = int(split.index[int(example), 1])
+        # Position p predicts token p+1, the input at p+1; positions up to prompt_length-2 predict prompt tokens.
         positions = np.arange(prompt_length - 1)
-        chosen = positions[generator.random(positions.size) < fraction]
-        labels[row, chosen] = ids[chosen + 1]
-    return torch.from_numpy(labels)
+        chosen = torch.from_numpy(positions[generator.random(positions.size) < fraction])
+        labels[row, chosen] = inputs[row, chosen + 1]
+    return labels
 
 
 def batches(

@@ -218,7 +218,7 @@ def main(argv=None) -> int:
 
     def make_training_batch(examples):
         inputs, labels = make_batch(train_split, examples)
-        return inputs, labels, prompt_labels(train_split, examples, inputs.shape[1], training.prompt_loss_fraction, generator)
+        return inputs, labels, prompt_labels(train_split, examples, inputs, training.prompt_loss_fraction, generator)
 
     train_batches = (make_training_batch(examples) for examples in stream)
     if use_cuda:

@@ -27,17 +27,18 @@ class DatasetTest(unittest.TestCase):
 
     def test_prompt_labels_sample_prompt_positions_only(self):
         inputs, _ = make_batch(self.split, np.array([0, 1]))
-        every = prompt_labels(self.split, np.array([0, 1]), inputs.shape[1], 1.0, np.random.default_rng(0))
+        every = prompt_labels(self.split, np.array([0, 1]), inputs, 1.0, np.random.default_rng(0))
         # Example 0 has a 4-token prompt: positions 0..2 predict prompt tokens 10, 11, 12.
         self.assertEqual(every[0].tolist(), [10, 11, 12, IGNORE_INDEX, IGNORE_INDEX])
         self.assertEqual(every[1].tolist(), [13] + [IGNORE_INDEX] * 4)
-        none = prompt_labels(self.split, np.array([0, 1]), inputs.shape[1], 0.0, np.random.default_rng(0))
+        none = prompt_labels(self.split, np.array([0, 1]), inputs, 0.0, np.random.default_rng(0))
         self.assertTrue(bool((none == IGNORE_INDEX).all()))
-        long = prompt_labels(self.split, np.array([3]), 51, 0.5, np.random.default_rng(0))
+        long_inputs, _ = make_batch(self.split, np.array([3]))
+        long = prompt_labels(self.split, np.array([3]), long_inputs, 0.5, np.random.default_rng(0))
         sampled = int((long != IGNORE_INDEX).sum())
         self.assertTrue(0 < sampled < 9, sampled)
         with self.assertRaises(ValueError):
-            prompt_labels(self.split, np.array([0]), 5, 1.5, np.random.default_rng(0))
+            prompt_labels(self.split, np.array([0]), inputs, 1.5, np.random.default_rng(0))
 
     def test_unusable_examples_are_dropped(self):
         # Example 2 has no target tokens; example 3 does not fit 32 positions.
