@@ -59,6 +59,33 @@ function openWithModel(root: string): Workspace {
 
 afterAll(() => sharedModel?.dispose());
 
+/** Every way Node (and undici's fetch) can open a connection or resolve a name, as "module.path.function". */
+const NETWORK_APIS = [
+  'net.Socket.prototype.connect',
+  'net.connect',
+  'net.createConnection',
+  'tls.connect',
+  'dns.lookup',
+  'dns.promises.lookup',
+  'http.request',
+  'http.get',
+  'https.request',
+  'https.get',
+  'fetch',
+] as const;
+
+/**
+ * The object holding an API's function and the function's key. Self-contained (no closure, plain
+ * JavaScript once compiled) so the preload script for child processes can embed it as source.
+ */
+function networkHolder(api: string, modules: Record<string, unknown>): [Record<string, unknown>, string] {
+  const parts = api.split('.');
+  const key = parts.pop() as string;
+  let holder: unknown = parts.length === 0 ? globalThis : modules[parts[0] as string];
+  for (const part of parts.slice(1)) holder = (holder as Record<string, unknown>)[part];
+  return [holder as Record<string, unknown>, key];
+}
+
 interface NetworkCall {
   readonly api: string;
 }
@@ -77,17 +104,11 @@ function recordNetwork(): NetworkCall[] {
     };
     restorers.push(() => { holder[key] = original; });
   };
-  wrap(net.Socket.prototype, 'connect', 'net.Socket.connect');
-  wrap(net, 'connect', 'net.connect');
-  wrap(net, 'createConnection', 'net.createConnection');
-  wrap(tls, 'connect', 'tls.connect');
-  wrap(dns, 'lookup', 'dns.lookup');
-  wrap(dns.promises, 'lookup', 'dns.promises.lookup');
-  wrap(http, 'request', 'http.request');
-  wrap(http, 'get', 'http.get');
-  wrap(https, 'request', 'https.request');
-  wrap(https, 'get', 'https.get');
-  wrap(globalThis, 'fetch', 'fetch');
+  const modules: Record<string, unknown> = { net, tls, dns, http, https };
+  for (const api of NETWORK_APIS) {
+    const [holder, key] = networkHolder(api, modules);
+    wrap(holder, key, api);
+  }
   return calls;
 }
 
@@ -105,19 +126,12 @@ function guard(target, key, api) {
     throw new Error('network is forbidden: ' + api);
   };
 }
-const net = require('node:net'), tls = require('node:tls'), dns = require('node:dns');
-const http = require('node:http'), https = require('node:https');
-guard(net.Socket.prototype, 'connect', 'net.Socket.connect');
-guard(net, 'connect', 'net.connect');
-guard(net, 'createConnection', 'net.createConnection');
-guard(tls, 'connect', 'tls.connect');
-guard(dns, 'lookup', 'dns.lookup');
-guard(dns.promises, 'lookup', 'dns.promises.lookup');
-guard(http, 'request', 'http.request');
-guard(http, 'get', 'http.get');
-guard(https, 'request', 'https.request');
-guard(https, 'get', 'https.get');
-guard(globalThis, 'fetch', 'fetch');
+const modules = { net: require('node:net'), tls: require('node:tls'), dns: require('node:dns'), http: require('node:http'), https: require('node:https') };
+${networkHolder.toString()}
+for (const api of ${JSON.stringify(NETWORK_APIS)}) {
+  const [holder, key] = networkHolder(api, modules);
+  guard(holder, key, api);
+}
 `;
 
 describe('no network', () => {
@@ -163,11 +177,17 @@ describe('no network', () => {
     const logPath = join(scratch, 'network.log');
     const eventsPath = join(scratch, 'events.json');
     writeFileSync(preloadPath, PRELOAD);
-    writeFileSync(logPath, '');
     writeFileSync(eventsPath, JSON.stringify(events));
+    const env = { ...process.env, NODE_OPTIONS: `--require ${preloadPath}`, RIPPLE_NETWORK_LOG: logPath };
+    // The guards themselves catch a connection, a lookup and a fetch, so silence below means something.
+    writeFileSync(logPath, '');
+    const probe = "for (const call of [() => require('node:net').connect(9, '127.0.0.1'), () => require('node:dns').lookup('localhost', () => {}), () => fetch('http://127.0.0.1:9')]) { try { call(); } catch {} }";
+    await run(process.execPath, ['-e', probe], { timeout: 30_000, env });
+    expect(readFileSync(logPath, 'utf8').split('\n').filter((line) => line.startsWith('call '))).toEqual(['call net.connect main', 'call dns.lookup main', 'call fetch main']);
+    writeFileSync(logPath, '');
     const { stdout } = await run(process.execPath, [CLI, 'predict', '--workspace', root, '--events', eventsPath, '--sources', 'all', '--model', MODEL_DIRECTORY], {
       timeout: 60_000,
-      env: { ...process.env, NODE_OPTIONS: `--require ${preloadPath}`, RIPPLE_NETWORK_LOG: logPath },
+      env,
     });
     const output = JSON.parse(stdout) as { edits: { path: string; text: string }[] };
     expect(output.edits.length).toBeGreaterThan(0);
