@@ -5,7 +5,7 @@ import type { EditWindow, WindowPrediction } from './ports';
 import type { Cursor, RecordedEdit, ScoredEdit, Suggestion } from './types';
 import { suggestionId } from './hash';
 import { detectEol } from './text';
-import { buildWindow, windowEdit } from './windowEdit';
+import { buildWindow, cursorCompletion, windowEdit } from './windowEdit';
 
 export const WINDOW_LINES_ABOVE = 10;
 export const WINDOW_LINES_BELOW = 10;
@@ -35,7 +35,10 @@ export function modelSuggestions(
     if (!prediction.newLines) continue;
     const text = readText(prediction.window.path);
     if (text === undefined) continue;
-    const edit = windowEdit(prediction.window, prediction.newLines, detectEol(text));
+    const eol = detectEol(text);
+    // An insertion at the cursor is offered as one (ghost text), even where the smallest diff
+    // would place the same characters a little further along the line.
+    const edit = cursorCompletion(prediction.window, prediction.newLines, eol) ?? windowEdit(prediction.window, prediction.newLines, eol);
     if (!edit) continue;
     const scored: ScoredEdit = { ...edit, score: prediction.score, source: 'model' };
     const followsFrom = history[history.length - 1];

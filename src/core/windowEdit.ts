@@ -56,6 +56,31 @@ export function windowEdit(window: EditWindow, newLines: readonly string[], eol:
   return { path: window.path, range: { start, end }, text: eol === '\n' ? inserted : inserted.replace(/\n/g, eol) };
 }
 
+/**
+ * The same change as an insertion at the cursor, when it is one: everything before and after
+ * the cursor stays as it was. The smallest diff may place such an insertion further along the
+ * line ("fo|o" + "o"); as a cursor insertion it shows as ghost text where the user types.
+ */
+export function cursorCompletion(window: EditWindow, newLines: readonly string[], eol: string): TextEdit | undefined {
+  if (!window.cursor) return undefined;
+  const slot = window.cursor.line - window.startLine;
+  const line = window.lines[slot];
+  if (line === undefined) return undefined;
+  const character = Math.min(Math.max(0, window.cursor.character), line.length);
+  const before = window.lines.join('\n');
+  const after = newLines.join('\n');
+  if (after.length <= before.length) return undefined;
+  const offset = window.lines.slice(0, slot).reduce((sum, text) => sum + text.length + 1, 0) + character;
+  if (!after.startsWith(before.slice(0, offset)) || !after.endsWith(before.slice(offset))) return undefined;
+  const inserted = after.slice(offset, offset + after.length - before.length);
+  // A cursor between the halves of a surrogate pair, or an insertion that would split one.
+  if (isLowSurrogate(before.charCodeAt(offset)) || isLowSurrogate(inserted.charCodeAt(0)) || isHighSurrogate(inserted.charCodeAt(inserted.length - 1))) {
+    return undefined;
+  }
+  const position = { line: window.cursor.line, character };
+  return { path: window.path, range: { start: position, end: position }, text: eol === '\n' ? inserted : inserted.replace(/\n/g, eol) };
+}
+
 function positionInJoined(joined: string, offset: number, firstLine: number): Position {
   let line = firstLine;
   let lineStart = 0;
