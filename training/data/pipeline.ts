@@ -19,6 +19,7 @@ import {
 import { serializeExample, SplitWriter } from './datasetWriter';
 import { hashString, Rng, type Example } from './documents';
 import { NPM_PACKAGES, PYTHON_MODULES_FULL, PYTHON_MODULES_SMALL, PYTHON_STDLIB_ROOT, REAL_EDIT_PAIRS, SMALL_PACKAGE_COUNT } from './packages';
+import { renameIdentifiers, renamingVocabulary } from './identifierAugmentation';
 import { realEditExamples } from './realEdits';
 import { GENERATORS } from './synthetic';
 import { DEFAULT_VOCAB_SIZE, trainBpe } from './trainTokenizer';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   readonly dumpExamples: boolean;
   /** Stop after training the tokenizer (no examples). */
   readonly tokenizerOnly: boolean;
+  /** Rename identifiers in a share of the training examples (identifierAugmentation.ts). */
+  readonly renameIdentifiers: boolean;
   readonly log: (message: string) => void;
 }
 
@@ -63,6 +66,10 @@ const CHANGE_GENERATORS: readonly (readonly [string, number])[] = [
   ['delete_statement', 1], ['complete_line', 4.5],
 ];
 const HISTORY_START_MS = 1_700_000_000_000;
+/** Training examples whose identifiers are renamed; the rest keep real names for real priors. */
+export const RENAMED_EXAMPLE_SHARE = 0.6;
+/** In a renamed example, the share of its eligible identifiers that get a new name. */
+export const RENAMED_IDENTIFIER_SHARE = 0.8;
 
 export function parseArguments(argv: readonly string[], repoRoot: string): PipelineOptions {
   const value = (name: string): string | undefined => {
@@ -88,6 +95,7 @@ export function parseArguments(argv: readonly string[], repoRoot: string): Pipel
     seed,
     dumpExamples: argv.includes('--dump-examples') || size === 'tiny',
     tokenizerOnly: argv.includes('--tokenizer-only'),
+    renameIdentifiers: !argv.includes('--no-rename-identifiers'),
     log: (message) => process.stderr.write(`${message}\n`),
   };
 }
@@ -187,15 +195,24 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
     valid: new SplitWriter(options.outDir, 'valid', tokenizer.vocabSize, options.dumpExamples),
   };
   const skipped: Record<string, number> = {};
-  const counts = { noChange: 0, total: 0 };
-  const accept = (example: Example): boolean => {
+  const counts = { noChange: 0, total: 0, renamed: 0 };
+  // Replacement names come from the training packages only, so validation stays unseen.
+  const renaming = options.renameIdentifiers
+    ? renamingVocabulary(sources.filter((source) => !validNames.has(source.name)).flatMap((source) => source.files.map((file) => file.text)))
+    : undefined;
+  const renameRng = rng.fork('rename');
+  const accept = (original: Example): boolean => {
     if (counts.total >= plan.maxExamples) return false;
+    const training = !validNames.has(original.source);
+    const renamed = renaming && training && renameRng.chance(RENAMED_EXAMPLE_SHARE);
+    const example = renamed ? renameIdentifiers(original, renaming, renameRng, RENAMED_IDENTIFIER_SHARE) : original;
+    if (example !== original) counts.renamed++;
     const outcome = serializeExample(example, tokenizer, DEFAULT_PROMPT_BUDGET);
     if (outcome.kind === 'skipped') {
       skipped[outcome.reason] = (skipped[outcome.reason] ?? 0) + 1;
       return true;
     }
-    writers[validNames.has(example.source) ? 'valid' : 'train'].add(example, outcome.ids, outcome.promptLength);
+    writers[training ? 'train' : 'valid'].add(example, outcome.ids, outcome.promptLength);
     counts.total++;
     if (example.newLines === null) counts.noChange++;
     return true;
@@ -236,6 +253,7 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
     },
     splits: { train: writers.train.counts, valid: writers.valid.counts },
     skipped,
+    renamedExamples: counts.renamed,
     sources: sources.map((source) => ({
       name: source.name,
       version: source.version,
