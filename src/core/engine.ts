@@ -55,8 +55,18 @@ export interface CandidateRequest {
   readonly history: readonly RecordedEdit[];
 }
 
+/** What a candidate source proposes for one request. */
+export interface CandidateOutcome {
+  readonly suggestions: readonly Suggestion[];
+  /**
+   * A proposal was held back because the name just typed may not be finished: the same request
+   * may yield it once the user has kept still this many milliseconds longer.
+   */
+  readonly retryAfterMs?: number;
+}
+
 export interface CandidateSource {
-  propose(request: CandidateRequest, signal: StopCheck): Suggestion[];
+  propose(request: CandidateRequest, signal: StopCheck): CandidateOutcome;
 }
 
 export interface ContextRetriever {
@@ -216,12 +226,15 @@ export class Engine implements NextEditEngine {
     const sources = options.sources ?? 'all';
 
     const candidates: Suggestion[] = [];
+    let retryAfterMs: number | undefined;
     if (sources !== 'model') {
       await timed('prefetch', () =>
         deadline.race(this.dependencies.texts.prefetch(relatedPaths(history, this.dependencies.index), deadline.signal)),
       );
       if (deadline.expired()) return none(this.abortReason(deadline));
-      candidates.push(...(await timed('propagation', () => this.dependencies.propagation.propose(request, deadline.check))));
+      const proposed = await timed('propagation', () => this.dependencies.propagation.propose(request, deadline.check));
+      candidates.push(...proposed.suggestions);
+      retryAfterMs = proposed.retryAfterMs;
       if (await this.stopAfterStage(deadline)) return none(this.abortReason(deadline));
     }
     let snippets: Snippet[] = [];
@@ -241,7 +254,10 @@ export class Engine implements NextEditEngine {
     if (deadline.signal.aborted && deadline.remainingMs() > 0) return none('cancelled');
 
     const ranked = await timed('ranking', () => this.stampReplacedText(this.dependencies.ranker.rank(candidates), cursor, text));
-    if (ranked.length === 0) return none(candidates.length === 0 ? 'nothing predictable' : 'not confident enough');
+    if (ranked.length === 0) {
+      const reason = retryAfterMs !== undefined ? 'waiting for a typing pause' : candidates.length === 0 ? 'nothing predictable' : 'not confident enough';
+      return { ...none(reason), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
     const suggestions = ranked.slice(0, options.maxSuggestions ?? this.maxSuggestions).map((suggestion) =>
       withExplanation(suggestion, { snippets: suggestion.explanation.snippets.length > 0 ? suggestion.explanation.snippets : snippets, stageTimingsMs }),
     );

@@ -10,6 +10,7 @@ import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from
 import { derivePatterns, patternKey, type Pattern } from './patterns';
 import { argumentSites, commentWordSites, deleteLineSites, insertLineSites, mergeAdjacent, nameSites, overlaps, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
 import { propagationConfidence, type PropagationFeatures } from './ranker';
+import type { CandidateOutcome } from './engine';
 import type { Clock, LineSpan, WorkspaceIndex } from './ports';
 import type { Cursor, Position, RecordedEdit, ScoredEdit, Suggestion } from './types';
 import { positiveInteger } from './validation';
@@ -45,6 +46,8 @@ export interface PropagationOptions {
   readonly typingPauseMs?: number;
 }
 
+const NOTHING: CandidateOutcome = { suggestions: [] };
+
 export interface PropagationRequest {
   readonly cursor: Cursor;
   readonly history: readonly RecordedEdit[];
@@ -58,6 +61,8 @@ interface Proposal {
   readonly cursor: Cursor;
   readonly signal: StopCheck;
   readonly load: (path: string) => SourceText | undefined;
+  /** Set when a pattern was held back until the typing pause: how long until it would pass. */
+  retryAfterMs?: number;
 }
 
 interface Outcome {
@@ -91,9 +96,9 @@ export class PropagationPredictor {
   }
 
   /** `signal` is polled between files and patterns: a deadline's check stops the scan on time. */
-  propose(request: PropagationRequest, signal: StopCheck): Suggestion[] {
+  propose(request: PropagationRequest, signal: StopCheck): CandidateOutcome {
     const edit = logicalEdit(request.history);
-    if (!edit || signal.aborted) return [];
+    if (!edit || signal.aborted) return NOTHING;
     const loaded = new Map<string, SourceText | undefined>();
     const load = (path: string): SourceText | undefined => {
       if (!loaded.has(path)) loaded.set(path, this.lex(path));
@@ -101,12 +106,12 @@ export class PropagationPredictor {
     };
     const document = load(edit.path);
     const view = document && editView(edit, document);
-    if (!document || !view) return [];
+    if (!document || !view) return NOTHING;
     const proposal: Proposal = { edit, view, document, cursor: request.cursor, signal, load };
     const priors = priorApplications(request.history, edit.mergedCount);
     const suggestions: Suggestion[] = [];
     for (const pattern of derivePatterns(view).slice(0, MAX_PATTERNS_PER_EDIT)) {
-      if (signal.aborted) return [];
+      if (signal.aborted) return NOTHING;
       // Renaming two uses in one go is the same as renaming one twice.
       const repeated = pattern.kind === 'rename' || pattern.kind === 'member' ? pattern.occurrences - 1 : 0;
       const prior = (priors.get(patternKey(pattern)) ?? 0) + repeated;
@@ -115,15 +120,16 @@ export class PropagationPredictor {
       if (suggestion) suggestions.push(suggestion);
     }
     // A pattern cut short found only some of its sites: a partial rename is worse than none.
-    if (signal.aborted) return [];
+    if (signal.aborted) return NOTHING;
     // Two readings of one edit (a rename, an argument change) may propose the very same edits.
     const seen = new Set<string>();
-    return suggestions
+    const unique = suggestions
       .sort((a, b) => b.score - a.score)
       .filter((suggestion) => {
         const key = hashEdits(suggestion.edits);
         return !seen.has(key) && seen.add(key) !== undefined;
       });
+    return { suggestions: unique, ...(proposal.retryAfterMs !== undefined ? { retryAfterMs: proposal.retryAfterMs } : {}) };
   }
 
   /** The file's current text, lexed; a cached copy when the text did not change. */
@@ -281,8 +287,12 @@ export class PropagationPredictor {
     // `helpOp` while `helpOption` exists is most likely on its way there, pause or not; that
     // includes retyping the very name being replaced.
     if (this.extendsKnownName(tail.text, proposal)) return false;
-    if (this.clock && this.clock() - edit.timestampMs >= this.typingPauseMs) return true;
-    return this.known(tail.text, proposal);
+    const pausedMs = this.clock ? this.clock() - edit.timestampMs : 0;
+    if (this.clock && pausedMs >= this.typingPauseMs) return true;
+    if (this.known(tail.text, proposal)) return true;
+    // Only a pause can finish this name now; without a clock, nothing would ever tell.
+    if (this.clock) proposal.retryAfterMs = Math.min(proposal.retryAfterMs ?? Infinity, this.typingPauseMs - pausedMs);
+    return false;
   }
 
   /** Some other name in the document starts with `prefix` and is longer. */

@@ -126,7 +126,13 @@ export interface Suggestion {
 
 export type PredictionResult =
   | { readonly kind: 'suggestions'; readonly suggestions: readonly Suggestion[]; readonly latencyMs: number }
-  | { readonly kind: 'none'; readonly reason: string; readonly latencyMs: number };
+  | {
+      readonly kind: 'none';
+      readonly reason: string;
+      readonly latencyMs: number;
+      /** Asking again for the same state after this long (ms) may find what is held back now. */
+      readonly retryAfterMs?: number;
+    };
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;

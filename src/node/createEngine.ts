@@ -164,7 +164,7 @@ function baselineSource(readText: (path: string) => string | undefined): Candida
   return {
     propose: ({ history }) => {
       const edits = repeatLastEdit(history, readText);
-      if (edits.length === 0) return [];
+      if (edits.length === 0) return { suggestions: [] };
       const followsFrom = history[history.length - 1];
       const suggestion: Suggestion = {
         id: suggestionId('baseline', edits),
@@ -173,7 +173,7 @@ function baselineSource(readText: (path: string) => string | undefined): Candida
         source: 'propagation',
         explanation: { ...(followsFrom ? { followsFrom } : {}), pattern: 'repeat the last edit', snippets: [], confidence: 1, stageTimingsMs: {} },
       };
-      return [suggestion];
+      return { suggestions: [suggestion] };
     },
   };
 }

@@ -27,6 +27,11 @@ export interface PredictionSchedulerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Added to an engine's retryAfterMs so the retry lands after the pause, not just before it. */
+export const RETRY_MARGIN_MS = 25;
+/** A retry further away than this is not worth a timer: the user will have moved on. */
+export const MAX_RETRY_DELAY_MS = 5_000;
+
 interface PendingPrediction {
   readonly key: string;
   readonly target: PredictionTarget;
@@ -39,6 +44,8 @@ interface PendingPrediction {
 export class PredictionScheduler {
   private pending: PendingPrediction | undefined;
   private latestOutcome: { readonly key: string; readonly outcome: PredictionOutcome } | undefined;
+  /** Asks again for the latest state once the engine's typing pause has passed. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
   constructor(private readonly options: PredictionSchedulerOptions) {
@@ -80,6 +87,8 @@ export class PredictionScheduler {
 
   /** Drops the pending prediction and forgets the finished one (for example after a dismissal). */
   cancel(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     if (this.pending) this.cancelPending(this.pending);
   }
 
@@ -124,12 +133,27 @@ export class PredictionScheduler {
     }
     const outcome: PredictionOutcome = { target: pending.target, result };
     this.latestOutcome = { key: pending.key, outcome };
+    if (result.kind === 'none' && result.retryAfterMs !== undefined) this.retryLater(pending.key, pending.target, result.retryAfterMs);
     try {
       this.options.onOutcome(outcome);
     } catch (error) {
       this.options.onError?.(error);
     }
     pending.resolve(outcome);
+  }
+
+  /**
+   * The engine held something back until the user pauses typing. VS Code asks for inline
+   * completions only on changes, so nothing else would ask again once the pause has passed.
+   * Any newer request cancels the retry (start cancels), and a retry runs at most once per outcome.
+   */
+  private retryLater(key: string, target: PredictionTarget, retryAfterMs: number): void {
+    if (!Number.isFinite(retryAfterMs) || retryAfterMs < 0 || retryAfterMs > MAX_RETRY_DELAY_MS) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.disposed || this.pending || this.latestOutcome?.key !== key) return;
+      this.start(key, target, 0);
+    }, retryAfterMs + RETRY_MARGIN_MS);
   }
 
   private cancelPending(pending: PendingPrediction): void {

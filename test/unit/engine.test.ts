@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentStore } from '../../src/core/documents';
-import { Engine, type CandidateSource, type EngineDependencies } from '../../src/core/engine';
+import { Engine, type CandidateOutcome, type CandidateSource, type EngineDependencies } from '../../src/core/engine';
 import { EditHistory } from '../../src/core/history';
 import type { ModelInput, NextEditModel, WindowPrediction } from '../../src/core/ports';
 import { PropagationPredictor } from '../../src/core/propagation';
@@ -171,7 +171,7 @@ describe('Engine', () => {
 
   it('survives a candidate stage that throws', async () => {
     const failing: CandidateSource = {
-      propose: (): Suggestion[] => {
+      propose: (): CandidateOutcome => {
         throw new Error('boom');
       },
     };
@@ -180,6 +180,21 @@ describe('Engine', () => {
     const result = await engine.predict({ path: 'a.ts', position: { line: 0, character: 0 } }, {}, new AbortController().signal);
     expect(result).toMatchObject({ kind: 'none', reason: 'internal error' });
     expect(warnings.join('\n')).toMatch(/boom/);
+  });
+
+  it('passes on that a held-back proposal may come after a typing pause, only when nothing else is offered', async () => {
+    const waiting: CandidateSource = { propose: () => ({ suggestions: [], retryAfterMs: 250 }) };
+    const { engine } = harness({ propagation: waiting });
+    engine.openDocument('a.ts', renameSource);
+    const cursor = { path: 'a.ts', position: { line: 0, character: 0 } };
+    const result = await engine.predict(cursor, { sources: 'symbolic' }, new AbortController().signal);
+    expect(result).toMatchObject({ kind: 'none', reason: 'waiting for a typing pause', retryAfterMs: 250 });
+    const settled: CandidateSource = { propose: () => ({ suggestions: [] }) };
+    const plain = harness({ propagation: settled });
+    plain.engine.openDocument('a.ts', renameSource);
+    const final = await plain.engine.predict(cursor, { sources: 'symbolic' }, new AbortController().signal);
+    expect(final).toMatchObject({ kind: 'none', reason: 'nothing predictable' });
+    expect(final).not.toHaveProperty('retryAfterMs');
   });
 
   it('validates its options loudly', () => {

@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DocumentStore } from '../../src/core/documents';
-import { Engine, type CandidateSource } from '../../src/core/engine';
+import { Engine, type CandidateOutcome, type CandidateSource } from '../../src/core/engine';
 import { EditHistory } from '../../src/core/history';
 import type { Clock, ModelInput, NextEditModel, WindowPrediction } from '../../src/core/ports';
 import { PropagationPredictor } from '../../src/core/propagation';
@@ -136,10 +136,10 @@ describe('Engine under a deadline', () => {
   it('ends the prediction after a stage that overran without polling, before any later stage runs', async () => {
     let advance: (milliseconds: number) => void = () => undefined;
     const overrunning: CandidateSource = {
-      propose: ({ cursor }): Suggestion[] => {
+      propose: ({ cursor }): CandidateOutcome => {
         advance(2 * BUDGET_MS);
         const edit = { path: cursor.path, range: { start: cursor.position, end: cursor.position }, text: 'late', score: 0.99, source: 'propagation' as const };
-        return [{ id: 'propagation-replace-late', edits: [edit], score: 0.99, source: 'propagation', explanation: { snippets: [], confidence: 0.99, stageTimingsMs: {} } }];
+        return { suggestions: [{ id: 'propagation-replace-late', edits: [edit], score: 0.99, source: 'propagation', explanation: { snippets: [], confidence: 0.99, stageTimingsMs: {} } }] };
       },
     };
     const subject = harness({ propagation: overrunning });
@@ -175,10 +175,10 @@ describe('Engine under a deadline', () => {
   it('sees a cancellation queued during a synchronous stage before starting the next one', async () => {
     const caller = new AbortController();
     const cancelling: CandidateSource = {
-      propose: (): Suggestion[] => {
+      propose: (): CandidateOutcome => {
         // Arrives like a keystroke would: queued on the event loop while the stage runs.
         setTimeout(() => caller.abort(), 0);
-        return [];
+        return { suggestions: [] };
       },
     };
     const subject = harness({ propagation: cancelling });

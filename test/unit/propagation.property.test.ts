@@ -20,7 +20,7 @@ describe('PropagationPredictor: properties', () => {
         const workspace = new Workspace({ 'p.js': text });
         const cursor = workspace.replace('p.js', 'count', 'amount', 0);
         const predictor = new PropagationPredictor({ readText: workspace.readText, typingPauseMs: 0 });
-        const suggestions = predictor.propose({ cursor, history: workspace.history }, signal);
+        const { suggestions } = predictor.propose({ cursor, history: workspace.history }, signal);
         for (const suggestion of suggestions) expectWellFormed(workspace, suggestion);
         const rename = suggestions.find((suggestion) => suggestion.id.startsWith('propagation-rename-'));
         const result = rename ? applySuggestion(workspace, rename, 'p.js') : workspace.files.get('p.js')!;
@@ -42,7 +42,7 @@ describe('PropagationPredictor: properties', () => {
         const cursor = workspace.edit('q.ts', start, Math.min(text.length, start + length), inserted);
         const predictor = new PropagationPredictor({ readText: workspace.readText, typingPauseMs: 0 });
         const current = workspace.files.get('q.ts')!;
-        for (const suggestion of predictor.propose({ cursor, history: workspace.history }, signal)) {
+        for (const suggestion of predictor.propose({ cursor, history: workspace.history }, signal).suggestions) {
           expectWellFormed(workspace, suggestion);
           for (const edit of suggestion.edits) {
             const editStart = offsetAt(current, edit.range.start);

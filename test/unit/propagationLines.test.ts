@@ -110,11 +110,11 @@ describe('PropagationPredictor: token replacements and lines', () => {
     const workspace = new Workspace({ 'a.js': 'let n = 1;\nn = n + 1;\n' });
     const cursor = workspace.replace('a.js', 'n', 'count', 0);
     const predictor = new PropagationPredictor({ readText: workspace.readText, typingPauseMs: 0, clock: () => 0 });
-    const [suggestion] = predictor.propose({ cursor, history: workspace.history }, signal);
+    const [suggestion] = predictor.propose({ cursor, history: workspace.history }, signal).suggestions;
     expect(suggestion!.edits.every((edit) => edit.range.start.line === 1)).toBe(true);
     const aborted = new AbortController();
     aborted.abort();
-    expect(predictor.propose({ cursor, history: workspace.history }, aborted.signal)).toEqual([]);
+    expect(predictor.propose({ cursor, history: workspace.history }, aborted.signal)).toEqual({ suggestions: [] });
   });
 
   it('validates its options loudly', () => {

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/core/ports';
-import { applyEdits, applyFirst, applySuggestion, propose, Workspace } from './support/propagationWorkspace';
+import { DEFAULT_TYPING_PAUSE_MS } from '../../src/core/propagation';
+import { applyEdits, applyFirst, applySuggestion, propose, proposeOutcome, Workspace } from './support/propagationWorkspace';
 
 describe('PropagationPredictor: renames', () => {
   const counterFile = [
@@ -60,7 +61,10 @@ describe('PropagationPredictor: renames', () => {
     const workspace = new Workspace({ 'a.js': text });
     const cursor = workspace.replace('a.js', 'count', 'tot', 0);
     expect(propose(workspace, cursor)).toEqual([]);
+    // Held back for the pause, and the engine is told how much of it is left.
+    expect(proposeOutcome(workspace, cursor, { pausedMs: 120 })).toEqual({ suggestions: [], retryAfterMs: DEFAULT_TYPING_PAUSE_MS - 120 });
     // The same edit once the user paused, or moved the cursor away, is finished.
+    expect(proposeOutcome(workspace, cursor, { pausedMs: 5000 }).retryAfterMs).toBeUndefined();
     expect(propose(workspace, cursor, { pausedMs: 5000 })[0]?.explanation.pattern).toBe('rename `count` → `tot`');
     expect(propose(workspace, { path: 'a.js', position: { line: 2, character: 0 } })).toHaveLength(1);
     // Typing a suffix onto a name: the index already holds the half-typed name, at the cursor.
@@ -70,7 +74,10 @@ describe('PropagationPredictor: renames', () => {
 
   it('treats the prefix of a longer known name, or a dangling operator, as unfinished even after a pause', () => {
     const prefix = new Workspace({ 'p.js': 'let description = 1;\nshow(label);\nshow(label);\n' });
-    expect(propose(prefix, prefix.replace('p.js', 'label', 'descrip', 0), { pausedMs: 5000 })).toEqual([]);
+    const prefixCursor = prefix.replace('p.js', 'label', 'descrip', 0);
+    expect(propose(prefix, prefixCursor, { pausedMs: 5000 })).toEqual([]);
+    // No pause finishes these, so there is nothing to ask again for.
+    expect(proposeOutcome(prefix, prefixCursor, { pausedMs: 10 })).toEqual({ suggestions: [] });
     const retyped = new Workspace({ 'r.js': 'let description = 1;\nuse(description);\n' });
     expect(propose(retyped, retyped.replace('r.js', 'description', 'descri', 0), { pausedMs: 5000 })).toEqual([]);
     const dangling = new Workspace({ 'd.js': 'function f() {\n  if (a) {\n    return\n  }\n  return\n}\n' });

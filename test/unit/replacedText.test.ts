@@ -57,7 +57,7 @@ describe('the engine', () => {
       documents,
       history: new EditHistory(),
       cache: new SuggestionCache(),
-      propagation: { propose: () => proposals },
+      propagation: { propose: () => ({ suggestions: proposals }) },
       retriever: { retrieve: () => [] },
       ranker: new Ranker(),
       texts: new TextProvider({ openText: (path) => documents.get(path) }),

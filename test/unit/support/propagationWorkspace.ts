@@ -3,6 +3,7 @@
 // checks that every suggestion it returns is well formed.
 
 import { expect } from 'vitest';
+import type { CandidateOutcome } from '../../../src/core/engine';
 import { PropagationPredictor } from '../../../src/core/propagation';
 import type { ImportInfo, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../../src/core/ports';
 import type { Cursor, Position, RecordedEdit, Suggestion, TextEdit } from '../../../src/core/types';
@@ -136,15 +137,26 @@ class FakeIndex implements WorkspaceIndex {
 
 export const signal = new AbortController().signal;
 
-export function propose(workspace: Workspace, cursor: Cursor, options: { index?: boolean; scopes?: Scope[]; pausedMs?: number } = {}): Suggestion[] {
+export function propose(workspace: Workspace, cursor: Cursor, options: ProposeOptions = {}): Suggestion[] {
+  return [...proposeOutcome(workspace, cursor, options).suggestions];
+}
+
+export interface ProposeOptions {
+  readonly index?: boolean;
+  readonly scopes?: Scope[];
+  /** Milliseconds since the last keystroke. */
+  readonly pausedMs?: number;
+}
+
+export function proposeOutcome(workspace: Workspace, cursor: Cursor, options: ProposeOptions = {}): CandidateOutcome {
   const predictor = new PropagationPredictor({
     readText: workspace.readText,
     ...(options.index ? { index: new FakeIndex(workspace, options.scopes) } : {}),
     clock: () => workspace.clockMs + (options.pausedMs ?? 0),
   });
-  const suggestions = predictor.propose({ cursor, history: workspace.history }, signal);
-  for (const suggestion of suggestions) expectWellFormed(workspace, suggestion);
-  return suggestions;
+  const outcome = predictor.propose({ cursor, history: workspace.history }, signal);
+  for (const suggestion of outcome.suggestions) expectWellFormed(workspace, suggestion);
+  return outcome;
 }
 
 /** No overlapping edits within a file, no edit that changes nothing, scores in [0, 1]. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PredictOptions } from '../../../src/core/engineApi';
 import type { Cursor, PredictionResult } from '../../../src/core/types';
-import { PredictionScheduler, type PredictionOutcome, type PredictionTarget } from '../../../src/vscode/predictionScheduler';
+import { MAX_RETRY_DELAY_MS, PredictionScheduler, RETRY_MARGIN_MS, type PredictionOutcome, type PredictionTarget } from '../../../src/vscode/predictionScheduler';
 
 interface Call {
   readonly cursor: Cursor;
@@ -121,6 +121,46 @@ describe('PredictionScheduler', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(errors).toHaveLength(1);
     expect(outcomes[0]?.result).toMatchObject({ kind: 'none', reason: 'internal error' });
+  });
+
+  it('asks again for the same state once the typing pause the engine waits for has passed', async () => {
+    const { engine, outcomes, scheduler } = setup(10);
+    scheduler.schedule(target(4));
+    await vi.advanceTimersByTimeAsync(10);
+    engine.calls[0]?.finish({ kind: 'none', reason: 'waiting for a typing pause', latencyMs: 2, retryAfterMs: 300 });
+    await vi.advanceTimersByTimeAsync(300 + RETRY_MARGIN_MS - 1);
+    expect(engine.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(engine.calls).toHaveLength(2);
+    expect(engine.calls[1]?.cursor).toEqual(target(4).cursor);
+    engine.calls[1]?.finish(none);
+    await vi.advanceTimersByTimeAsync(10_000);
+    // One retry per held-back outcome; a plain "none" is final.
+    expect(engine.calls).toHaveLength(2);
+    expect(outcomes.map((outcome) => outcome.result.kind)).toEqual(['none', 'none']);
+  });
+
+  it('drops the retry when the user moves on, is dismissed or the delay is absurd', async () => {
+    const waiting: PredictionResult = { kind: 'none', reason: 'waiting for a typing pause', latencyMs: 2, retryAfterMs: 200 };
+    const { engine, scheduler } = setup(10);
+    scheduler.schedule(target(1));
+    await vi.advanceTimersByTimeAsync(10);
+    engine.calls[0]?.finish(waiting);
+    await vi.advanceTimersByTimeAsync(100);
+    scheduler.schedule(target(2));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(engine.calls.map((call) => call.cursor.position.character)).toEqual([1, 2]);
+    engine.calls[1]?.finish(waiting);
+    await vi.advanceTimersByTimeAsync(0);
+    scheduler.cancel();
+    engine.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(engine.calls).toHaveLength(0);
+    scheduler.schedule(target(3));
+    await vi.advanceTimersByTimeAsync(10);
+    engine.calls[0]?.finish({ ...waiting, retryAfterMs: MAX_RETRY_DELAY_MS + 1 });
+    await vi.advanceTimersByTimeAsync(2 * MAX_RETRY_DELAY_MS);
+    expect(engine.calls).toHaveLength(1);
   });
 
   it('does nothing after dispose', async () => {
