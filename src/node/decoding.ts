@@ -13,6 +13,8 @@ export const PREFILL_CHUNK_TOKENS = 256;
 export const MAX_LOOKUP_NGRAM = 3;
 /** Draft tokens verified per pass: more rarely pay off, and each costs a logits row. */
 export const MAX_DRAFT_TOKENS = 8;
+/** How far decoding leans towards copying the prompt (see pickToken); 0 is plain greedy. */
+export const COPY_BIAS_NATS = 3;
 
 export interface DecodeResult {
   readonly newLines: readonly string[] | null;
@@ -25,20 +27,33 @@ export type DecodeInput = Pick<ModelInput, 'history' | 'snippets' | 'windows'>;
 /** Stops decoding once the caller cancelled or the budget ran out. */
 export type StopCheck = () => boolean;
 
-/** Greedy constrained choice: the best allowed id and its log-probability under the full softmax. */
-export function pickToken(logits: Float32Array, state: TargetState): { id: number; logProbability: number } | undefined {
+/** A token the decoder leans towards: the prompt's continuation of what was just generated. */
+export interface CopyHint {
+  readonly id: number;
+  /** Added to that token's logit when choosing (not when scoring). */
+  readonly biasNats: number;
+}
+
+/**
+ * Greedy constrained choice: the best allowed id and its log-probability under the full
+ * softmax. A copy hint tilts the choice towards continuing a span of the prompt, a crude
+ * pointer for a model too small to copy reliably on its own; the reported log-probability
+ * stays the model's own, so confidence is not inflated by the tilt.
+ */
+export function pickToken(logits: Float32Array, state: TargetState, hint?: CopyHint): { id: number; logProbability: number } | undefined {
   const allowed = allowedNextTokens(state);
+  const tilt = (id: number, logit: number): number => (hint !== undefined && id === hint.id ? logit + hint.biasNats : logit);
   let bestId = -1;
-  let bestLogit = -Infinity;
+  let bestScore = -Infinity;
   for (const id of allowed.specialIds) {
-    const logit = logits[id] ?? -Infinity;
-    if (logit > bestLogit) [bestId, bestLogit] = [id, logit];
+    const score = tilt(id, logits[id] ?? -Infinity);
+    if (score > bestScore) [bestId, bestScore] = [id, score];
   }
   if (allowed.textTokens) {
     // Text ids follow every special token, and the slot tokens are the last specials.
     for (let id = Math.max(...state.vocabulary.slots) + 1; id < logits.length; id++) {
-      const logit = logits[id]!;
-      if (logit > bestLogit && !state.lineBreakingIds.has(id)) [bestId, bestLogit] = [id, logit];
+      const score = tilt(id, logits[id]!);
+      if (score > bestScore && !state.lineBreakingIds.has(id)) [bestId, bestScore] = [id, score];
     }
   }
   if (bestId < 0) return undefined;
@@ -46,7 +61,7 @@ export function pickToken(logits: Float32Array, state: TargetState): { id: numbe
   for (let id = 0; id < logits.length; id++) if (logits[id]! > max) max = logits[id]!;
   let sum = 0;
   for (let id = 0; id < logits.length; id++) sum += Math.exp(logits[id]! - max);
-  return { id: bestId, logProbability: bestLogit - max - Math.log(sum) };
+  return { id: bestId, logProbability: logits[bestId]! - max - Math.log(sum) };
 }
 
 /**
@@ -88,8 +103,14 @@ export async function generateTarget(
   limit: number,
   shouldStop: StopCheck,
   speculate: boolean,
+  copyBiasNats = COPY_BIAS_NATS,
 ): Promise<Generation | undefined> {
   const vocabSize = model.manifest.vocabSize;
+  const copyHint = (): CopyHint | undefined => {
+    if (copyBiasNats <= 0 || generated.length === 0) return undefined;
+    const id = lookupDraft(promptIds, generated, 1)[0];
+    return id === undefined ? undefined : { id, biasNats: copyBiasNats };
+  };
   let state = initialState;
   let rows = [firstLogits];
   const generated: number[] = [];
@@ -104,7 +125,7 @@ export async function generateTarget(
     let accepted = 0;
     let finished = false;
     for (const row of rows) {
-      const choice = pickToken(row, state);
+      const choice = pickToken(row, state, copyHint());
       if (!choice) return undefined;
       generated.push(choice.id);
       logProbabilitySum += choice.logProbability;

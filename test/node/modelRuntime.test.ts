@@ -11,9 +11,9 @@ import * as esbuild from 'esbuild';
 import * as ort from 'onnxruntime-node';
 import { BpeTokenizer, SPECIAL_TOKENS } from '../../src/core/bpe';
 import type { EditWindow, Logger, ModelInput } from '../../src/core/ports';
-import { advanceTarget, initialTargetState, serializePrompt, serializeTarget } from '../../src/core/prompt';
+import { advanceTarget, initialTargetState, promptVocabulary, serializePrompt, serializeTarget } from '../../src/core/prompt';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
-import { forward, generateTarget, loadModel, lookupDraft } from '../../src/node/modelWorker';
+import { forward, generateTarget, loadModel, lookupDraft, pickToken } from '../../src/node/modelWorker';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = path.resolve(__dirname, '../..');
@@ -314,6 +314,19 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     expect(speculative!.forwardPasses).toBeLessThanOrEqual(plain!.forwardPasses);
     expect(lookupDraft([5, 6, 7, 8, 9, 6, 7, 1, 2], [3, 6, 7], 2)).toEqual([1, 2]);
     expect(lookupDraft([5, 6, 7], [4], 3)).toEqual([]);
+    // A copy hint tilts the choice, within the grammar, and leaves the reported score alone.
+    const textState = advanceTarget(advanceTarget(initialTargetState(loaded.tokenizer, 2), promptVocabulary(loaded.tokenizer).replace), promptVocabulary(loaded.tokenizer).slots[0]!);
+    const logits = new Float32Array(loaded.manifest.vocabSize);
+    const [favourite, hinted] = [loaded.tokenizer.encode('x')[0]!, loaded.tokenizer.encode('y')[0]!];
+    logits[favourite] = 2;
+    expect(pickToken(logits, textState)?.id).toBe(favourite);
+    expect(pickToken(logits, textState, { id: hinted, biasNats: 1 })?.id).toBe(favourite);
+    const tilted = pickToken(logits, textState, { id: hinted, biasNats: 3 });
+    expect(tilted?.id).toBe(hinted);
+    // log softmax: every logit is 0 but the favourite's 2.
+    expect(tilted?.logProbability).toBeCloseTo(-Math.log(Math.exp(2) + loaded.manifest.vocabSize - 1), 4);
+    // A hint the grammar forbids here (a slot token inside a line) changes nothing.
+    expect(pickToken(logits, textState, { id: promptVocabulary(loaded.tokenizer).slots[1]!, biasNats: 100 })?.id).toBe(favourite);
     await loaded.session.release();
   });
 
