@@ -56,7 +56,7 @@ interface SizePlan {
 const PLANS: Readonly<Record<DataSize, SizePlan>> = {
   tiny: { maxExamples: 400, passes: 3, realSamplesPerFile: 0, tokenizerBytes: 4_000_000 },
   small: { maxExamples: 5_000, passes: 6, realSamplesPerFile: 2, tokenizerBytes: 24_000_000 },
-  full: { maxExamples: 400_000, passes: 40, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
+  full: { maxExamples: 300_000, passes: 40, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
 };
 
 /** Share of "no change" examples the mix aims for: staying silent is the common right answer. */
