@@ -28,16 +28,22 @@ MAX_BUNDLE_BYTES = 38 * 1024 * 1024
 PART_PATTERN = "weights.part{:02d}"
 
 
-def pack(data: str, out: str, valid_examples: int) -> dict:
-    """xz-compressed token files plus index and meta; validation trimmed to its first examples."""
+def pack(data: str, out: str, valid_examples: int, train_examples: int = 0) -> dict:
+    """xz-compressed token files plus index and meta; validation trimmed to its first examples,
+    and training too when `train_examples` is set (examples are stored in generation order, a
+    prefix is every file in the first passes)."""
     os.makedirs(out, exist_ok=True)
+    train_index = np.fromfile(os.path.join(data, "train.idx"), dtype="<u4").reshape(-1, 3)
+    if train_examples > 0:
+        train_index = train_index[:train_examples]
+    train_end = int(train_index[-1, 0]) + int(train_index[-1, 2]) if len(train_index) else 0
     valid_index = np.fromfile(os.path.join(data, "valid.idx"), dtype="<u4").reshape(-1, 3)[:valid_examples]
     valid_tokens = np.fromfile(os.path.join(data, "valid.bin"), dtype="<u2")
     valid_end = int(valid_index[-1, 0]) + int(valid_index[-1, 2]) if len(valid_index) else 0
     # The training index is compressed too: at 300k examples it is 3.4 MiB raw, 1 MiB packed.
     payloads = {
-        "train.bin": read_bytes(os.path.join(data, "train.bin")),
-        "train.idx": read_bytes(os.path.join(data, "train.idx")),
+        "train.bin": read_bytes(os.path.join(data, "train.bin"))[: 2 * train_end],
+        "train.idx": train_index.astype("<u4").tobytes(),
         "valid.bin": valid_tokens[:valid_end].tobytes(),
     }
     for name, payload in payloads.items():
@@ -48,7 +54,7 @@ def pack(data: str, out: str, valid_examples: int) -> dict:
     total = sum(os.path.getsize(path) for path in glob.glob(os.path.join(out, "*")))
     if total > MAX_BUNDLE_BYTES:
         raise SystemExit(f"bundle is {total / 2**20:.1f} MiB, over the {MAX_BUNDLE_BYTES / 2**20:.0f} MiB that can travel")
-    return {"bundle": out, "bytes": total, "valid_examples": int(len(valid_index))}
+    return {"bundle": out, "bytes": total, "train_examples": int(len(train_index)), "valid_examples": int(len(valid_index))}
 
 
 def unpack(bundle: str, out: str) -> dict:
@@ -110,6 +116,7 @@ def main(argv=None) -> int:
     packing.add_argument("--data", required=True)
     packing.add_argument("--out", required=True)
     packing.add_argument("--valid-examples", type=int, default=4000)
+    packing.add_argument("--train-examples", type=int, default=0, help="keep only the first N training examples (0: all)")
     unpacking = commands.add_parser("unpack")
     unpacking.add_argument("--bundle", required=True)
     unpacking.add_argument("--out", required=True)
@@ -123,7 +130,9 @@ def main(argv=None) -> int:
     if args.command == "pack":
         if args.valid_examples <= 0:
             parser.error("--valid-examples must be positive")
-        result = pack(args.data, args.out, args.valid_examples)
+        if args.train_examples < 0:
+            parser.error("--train-examples must be 0 (all) or positive")
+        result = pack(args.data, args.out, args.valid_examples, args.train_examples)
     elif args.command == "unpack":
         result = unpack(args.bundle, args.out)
     elif args.command == "send-weights":

@@ -34,6 +34,21 @@ class DeviceTransferTest(unittest.TestCase):
         with open(os.path.join(restored, "meta.json"), encoding="utf-8") as file:
             self.assertIn("vocabSize", json.load(file))
 
+    def test_pack_keeps_a_prefix_of_the_training_examples_when_asked(self):
+        work = tempfile.mkdtemp()
+        data = os.path.join(work, "data")
+        write_copy_dataset(data, train=300, valid=50)
+        bundle = os.path.join(work, "bundle")
+        packed = device.pack(data, bundle, valid_examples=20, train_examples=120)
+        self.assertEqual(packed["train_examples"], 120)
+        restored = os.path.join(work, "restored")
+        device.unpack(bundle, restored)
+        original, trimmed = load_split(data, "train"), load_split(restored, "train")
+        self.assertEqual(trimmed.examples, 120)
+        last_start, _, last_length = (int(value) for value in original.index[119])
+        self.assertEqual(trimmed.tokens.size, last_start + last_length)
+        self.assertEqual(list(trimmed.tokens), list(original.tokens[: last_start + last_length]))
+
     def test_weights_travel_in_parts_and_come_back_as_float32(self):
         work = tempfile.mkdtemp()
         weights = {"layer": torch.randn(700, 1024), "gain": torch.ones(16)}
