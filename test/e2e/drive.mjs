@@ -363,6 +363,27 @@ const scenarios = {
   // (8) A 10 MB TypeScript file appears in the workspace: a restart's index skips it, opening it
   // logs one clear line, typing in it stays instant and predicts nothing, closing it unsaved leaves
   // it byte-identical, and Ripple still predicts in a normal file afterwards.
+  // (9) Rename to a brand-new name and keep still. The first prediction holds the rename back
+  // (the name may be half typed); once the pause has passed Ripple asks again on its own.
+  // `span` shares no ending with `width`: a shared ending reads as a finished name at once.
+  async renameAfterPause() {
+    await openFile('pause.ts');
+    await goTo(locate('pause.ts', 'width: number', 1));
+    await page.keyboard.press('Control+d');
+    await sleep(1_000);
+    const since = events().length;
+    await page.keyboard.type('span', { delay: 15 });
+    const typedAt = Date.now();
+    const trace = () => JSON.stringify(events().slice(since).map((e) => [e.t - typedAt, e.event, e.kind ?? e.presentation, e.reason]));
+    const held = await waitForEvent((e) => e.event === 'prediction' && e.kind === 'none' && e.reason === 'waiting for a typing pause', { since, what: 'the rename held back for the typing pause' });
+    const shown = await waitForEvent((e) => e.event === 'shown' && e.presentation === 'inline' && /\bspan\b/.test(e.text), { since, what: 'the rename of the other uses, inline' });
+    // Nothing was typed after `span`: the suggestion came from Ripple asking again by itself.
+    if (shown.t - held.t < 100) throw new Error(`the rename came ${shown.t - held.t} ms after the held-back prediction: ${trace()}`);
+    console.log(`rename to a brand-new name: held back, then shown ${shown.t - typedAt} ms after the last keystroke ${trace()}`);
+    await shot('9-after-pause');
+    await page.keyboard.press('Escape');
+  },
+
   async hugeDocument() {
     const folder = path.join(WS, 'large');
     const file = path.join(folder, 'huge.ts');
