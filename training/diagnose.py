@@ -5,8 +5,7 @@ model can copy them) versus text tokens it has to invent.
 A model that copies has a low loss on prompt-present tokens on BOTH splits. A model that
 recalls names from the training packages has a low loss there on the training split only.
 
-    python3 -m training.diagnose --checkpoint training/.runs/NAME/model.pt --config compact \
-        --data training/.data/v2 [--examples 250]
+    python3 -m training.diagnose --checkpoint training/.runs/NAME/model.pt --data training/.data/v2 [--examples 250]
 """
 
 import argparse
@@ -17,9 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .configs import model_config
 from .dataset import example_tensors, load_meta, load_split
-from .model import NextEditTransformer
+from .export import load_checkpoint
 
 
 def target_losses(model, ids: np.ndarray, prompt_length: int) -> np.ndarray:
@@ -51,8 +49,7 @@ def diagnose_split(model, split, special_count: int, no_change_id: int, examples
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", required=True)
-    parser.add_argument("--config", required=True)
+    parser.add_argument("--checkpoint", required=True, help="a model.pt or checkpoint.pt from train.py (it names its config)")
     parser.add_argument("--data", required=True)
     parser.add_argument("--examples", type=int, default=250)
     parser.add_argument("--seed", type=int, default=1)
@@ -61,11 +58,10 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     meta = load_meta(args.data)
     specials = meta["specialTokens"]
-    config = model_config(args.config, vocab_size=meta["vocabSize"])
-    model = NextEditTransformer(config)
-    state = torch.load(args.checkpoint, map_location="cpu")
-    model.load_state_dict(state["model"] if "model" in state else state)
-    model.eval()
+    model = load_checkpoint(args.checkpoint)
+    config = model.config
+    if config.vocab_size != meta["vocabSize"]:
+        parser.error(f"the checkpoint's vocabulary ({config.vocab_size}) is not the data's ({meta['vocabSize']})")
     report = {
         split: diagnose_split(model, load_split(args.data, split), len(specials), specials.index("<|no_change|>"),
                               args.examples, config.max_positions, args.seed)

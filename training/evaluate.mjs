@@ -20,7 +20,8 @@ const dataDir = path.resolve(option('data', path.join(REPO, 'training/.data')));
 const exampleCount = Number(option('examples', '200'));
 const speculate = !process.argv.includes('--no-speculate');
 // Leaning towards copying the prompt (decoding.ts pickToken); default: what the runtime ships.
-const copyBias = option('copy-bias', undefined);
+const copyBiasOption = option('copy-bias', undefined);
+const copyBias = copyBiasOption === undefined ? undefined : Number(copyBiasOption);
 const MAX_NEW_TOKENS = 96;
 
 const bundle = path.join(REPO, 'node_modules/.cache/ripple-evaluate/worker.cjs');
@@ -56,7 +57,7 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
   stats.prefillMs.push(performance.now() - startMs);
   startMs = performance.now();
   const state = initialTargetState(model.tokenizer, slotCount);
-  const generation = await worker.generateTarget(model, ids, logits.subarray(logits.length - model.manifest.vocabSize), state, MAX_NEW_TOKENS, () => false, speculate, ...(copyBias === undefined ? [] : [Number(copyBias)]));
+  const generation = await worker.generateTarget(model, ids, logits.subarray(logits.length - model.manifest.vocabSize), state, MAX_NEW_TOKENS, () => false, speculate, copyBias);
   stats.decodeMs.push(performance.now() - startMs);
   const generated = generation ? [...generation.ids] : [];
   if (generation?.state.phase === 'after_no_change') generated.push(reference[reference.length - 1]);
@@ -81,7 +82,7 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const rate = (part, whole) => +(part / Math.max(1, whole)).toFixed(3);
 console.log(JSON.stringify({
-  manifest: path.relative(REPO, manifestPath), speculate, copyBias: copyBias === undefined ? 'default' : Number(copyBias), examples: stats.examples,
+  manifest: path.relative(REPO, manifestPath), speculate, copyBias: copyBias ?? 'default', examples: stats.examples,
   exactMatch: rate(stats.exact, stats.examples),
   noChangeRecall: rate(stats.noChangeCorrect, stats.noChangeExamples),
   editExactMatch: rate(stats.editExact, stats.editExamples),

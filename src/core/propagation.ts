@@ -287,11 +287,12 @@ export class PropagationPredictor {
     // `helpOp` while `helpOption` exists is most likely on its way there, pause or not; that
     // includes retyping the very name being replaced.
     if (this.extendsKnownName(tail.text, proposal)) return false;
-    const pausedMs = this.clock ? this.clock() - edit.timestampMs : 0;
-    if (this.clock && pausedMs >= this.typingPauseMs) return true;
+    // Without a clock no pause is ever seen: only a known name counts as finished then.
+    const pausedMs = this.clock ? this.clock() - edit.timestampMs : undefined;
+    if (pausedMs !== undefined && pausedMs >= this.typingPauseMs) return true;
     if (this.known(tail.text, proposal)) return true;
-    // Only a pause can finish this name now; without a clock, nothing would ever tell.
-    if (this.clock) proposal.retryAfterMs = Math.min(proposal.retryAfterMs ?? Infinity, this.typingPauseMs - pausedMs);
+    // Only the pause can finish this name now.
+    if (pausedMs !== undefined) proposal.retryAfterMs = Math.min(proposal.retryAfterMs ?? Infinity, this.typingPauseMs - pausedMs);
     return false;
   }
 

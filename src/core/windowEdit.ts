@@ -2,7 +2,7 @@
 // insertion at the cursor stays a pure insertion (ghost text) instead of a whole-line rewrite.
 
 import type { EditWindow } from './ports';
-import { splitLines } from './text';
+import { normalizeEol, splitLines, type EndOfLine } from './text';
 import type { Position, TextEdit } from './types';
 
 export const MAX_WINDOW_LINES = 32;
@@ -30,7 +30,7 @@ export function buildWindow(
  * The edit that rewrites `window.lines` into `newLines`, trimmed to the changed characters.
  * Returns undefined when nothing changes.
  */
-export function windowEdit(window: EditWindow, newLines: readonly string[], eol: string): TextEdit | undefined {
+export function windowEdit(window: EditWindow, newLines: readonly string[], eol: EndOfLine): TextEdit | undefined {
   const before = window.lines.join('\n');
   const after = newLines.join('\n');
   if (before === after) return undefined;
@@ -53,7 +53,7 @@ export function windowEdit(window: EditWindow, newLines: readonly string[], eol:
   const start = positionInJoined(before, prefix, window.startLine);
   const end = positionInJoined(before, before.length - suffix, window.startLine);
   const inserted = after.slice(prefix, after.length - suffix);
-  return { path: window.path, range: { start, end }, text: eol === '\n' ? inserted : inserted.replace(/\n/g, eol) };
+  return { path: window.path, range: { start, end }, text: normalizeEol(inserted, eol) };
 }
 
 /**
@@ -61,7 +61,7 @@ export function windowEdit(window: EditWindow, newLines: readonly string[], eol:
  * the cursor stays as it was. The smallest diff may place such an insertion further along the
  * line ("fo|o" + "o"); as a cursor insertion it shows as ghost text where the user types.
  */
-export function cursorCompletion(window: EditWindow, newLines: readonly string[], eol: string): TextEdit | undefined {
+export function cursorCompletion(window: EditWindow, newLines: readonly string[], eol: EndOfLine): TextEdit | undefined {
   if (!window.cursor) return undefined;
   const slot = window.cursor.line - window.startLine;
   const line = window.lines[slot];
@@ -78,7 +78,7 @@ export function cursorCompletion(window: EditWindow, newLines: readonly string[]
     return undefined;
   }
   const position = { line: window.cursor.line, character };
-  return { path: window.path, range: { start: position, end: position }, text: eol === '\n' ? inserted : inserted.replace(/\n/g, eol) };
+  return { path: window.path, range: { start: position, end: position }, text: normalizeEol(inserted, eol) };
 }
 
 function positionInJoined(joined: string, offset: number, firstLine: number): Position {

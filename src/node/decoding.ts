@@ -24,8 +24,8 @@ export interface DecodeResult {
 /** What the engine sends about a request: the prompt's parts and the windows to decode. */
 export type DecodeInput = Pick<ModelInput, 'history' | 'snippets' | 'windows'>;
 
-/** Stops decoding once the caller cancelled or the budget ran out. */
-export type StopCheck = () => boolean;
+/** True once the caller cancelled or the budget ran out: decoding stops between passes. */
+export type ShouldStop = () => boolean;
 
 /** A token the decoder leans towards: the prompt's continuation of what was just generated. */
 export interface CopyHint {
@@ -101,19 +101,19 @@ export async function generateTarget(
   firstLogits: Float32Array,
   initialState: TargetState,
   limit: number,
-  shouldStop: StopCheck,
+  shouldStop: ShouldStop,
   speculate: boolean,
   copyBiasNats = COPY_BIAS_NATS,
 ): Promise<Generation | undefined> {
   const vocabSize = model.manifest.vocabSize;
+  let state = initialState;
+  let rows = [firstLogits];
+  const generated: number[] = [];
   const copyHint = (): CopyHint | undefined => {
     if (copyBiasNats <= 0 || generated.length === 0) return undefined;
     const id = lookupDraft(promptIds, generated, 1)[0];
     return id === undefined ? undefined : { id, biasNats: copyBiasNats };
   };
-  let state = initialState;
-  let rows = [firstLogits];
-  const generated: number[] = [];
   let logProbabilitySum = 0;
   let forwardPasses = 0;
   // The prefill's last row behaves like a pass that verified no draft.
@@ -154,7 +154,7 @@ export async function decodeWindow(
   input: DecodeInput,
   windowIndex: number,
   maxNewTokens: number,
-  shouldStop: StopCheck,
+  shouldStop: ShouldStop,
   counters: { forwardPasses: number; reusedPositions: number },
   speculate = true,
 ): Promise<DecodeResult | undefined> {

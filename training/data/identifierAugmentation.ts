@@ -69,10 +69,9 @@ export function renameIdentifiers(example: Example, vocabulary: RenamingVocabula
     ...(example.newLines ?? []),
   ];
   const present = new Set(texts.flatMap((text) => text.match(IDENTIFIER) ?? []));
-  const cursorLine = window.cursor ? window.lines[window.cursor.line - window.startLine] : undefined;
-  const cursorCharacter = window.cursor?.character ?? 0;
-  const typedWord = cursorLine === undefined ? '' : (WORD_BEFORE_CURSOR.exec(cursorLine.slice(0, cursorCharacter))?.[0] ?? '');
-  const followingWord = cursorLine === undefined ? '' : (WORD_AFTER_CURSOR.exec(cursorLine.slice(cursorCharacter))?.[0] ?? '');
+  const cursor = cursorWords(window);
+  const typedWord = cursor?.typed ?? '';
+  const followingWord = cursor?.following ?? '';
   const mapping = new Map<string, string>();
   const used = new Set(present);
   for (const name of [...present].sort()) {
@@ -90,7 +89,7 @@ export function renameIdentifiers(example: Example, vocabulary: RenamingVocabula
   }
   if (mapping.size === 0) return example;
   const rename = (text: string): string => text.replace(IDENTIFIER, (name) => mapping.get(name) ?? name);
-  const renamedWindow = renameWindow(window, rename, cursorLine, cursorCharacter);
+  const renamedWindow = renameWindow(window, rename, cursor);
   return {
     ...example,
     history: example.history.map((edit): RecordedEdit => ({
@@ -105,20 +104,36 @@ export function renameIdentifiers(example: Example, vocabulary: RenamingVocabula
   };
 }
 
-/** Renames the window's lines; the cursor's line is renamed on each side of the cursor. */
-function renameWindow(window: EditWindow, rename: (text: string) => string, cursorLine: string | undefined, cursorCharacter: number): EditWindow {
-  if (cursorLine === undefined || !window.cursor) return { ...window, lines: window.lines.map(rename) };
-  const before = cursorLine.slice(0, cursorCharacter);
-  const after = cursorLine.slice(cursorCharacter);
-  // A word the cursor splits stays whole: only the parts away from the cursor are renamed.
-  const typed = WORD_BEFORE_CURSOR.exec(before)?.[0] ?? '';
-  const following = WORD_AFTER_CURSOR.exec(after)?.[0] ?? '';
-  const renamedBefore = rename(before.slice(0, before.length - typed.length)) + typed;
-  const renamedAfter = following + rename(after.slice(following.length));
+/** The cursor's line split at the cursor, with the word parts that touch it on either side. */
+interface CursorWords {
+  readonly slot: number;
+  readonly before: string;
+  readonly after: string;
+  /** The word run ending at the cursor (maybe half typed). */
+  readonly typed: string;
+  /** The word run starting at the cursor. */
+  readonly following: string;
+}
+
+function cursorWords(window: EditWindow): CursorWords | undefined {
+  if (!window.cursor) return undefined;
   const slot = window.cursor.line - window.startLine;
+  const line = window.lines[slot];
+  if (line === undefined) return undefined;
+  const before = line.slice(0, window.cursor.character);
+  const after = line.slice(window.cursor.character);
+  return { slot, before, after, typed: WORD_BEFORE_CURSOR.exec(before)?.[0] ?? '', following: WORD_AFTER_CURSOR.exec(after)?.[0] ?? '' };
+}
+
+/** Renames the window's lines; the cursor's line is renamed on each side of the cursor. */
+function renameWindow(window: EditWindow, rename: (text: string) => string, cursor: CursorWords | undefined): EditWindow {
+  if (!cursor || !window.cursor) return { ...window, lines: window.lines.map(rename) };
+  // A word the cursor splits stays whole: only the parts away from the cursor are renamed.
+  const renamedBefore = rename(cursor.before.slice(0, cursor.before.length - cursor.typed.length)) + cursor.typed;
+  const renamedAfter = cursor.following + rename(cursor.after.slice(cursor.following.length));
   return {
     ...window,
-    lines: window.lines.map((line, index) => (index === slot ? renamedBefore + renamedAfter : rename(line))),
+    lines: window.lines.map((line, index) => (index === cursor.slot ? renamedBefore + renamedAfter : rename(line))),
     cursor: { line: window.cursor.line, character: renamedBefore.length },
   };
 }

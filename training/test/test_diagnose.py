@@ -7,7 +7,7 @@ from contextlib import redirect_stdout
 
 import torch
 
-from training.configs import model_config
+from training.configs import config_dict, model_config
 from training.dataset import write_split
 from training.diagnose import main as diagnose
 from training.model import NextEditTransformer
@@ -30,10 +30,12 @@ class DiagnoseTest(unittest.TestCase):
         with open(os.path.join(work, "meta.json"), "w", encoding="utf-8") as file:
             json.dump({"vocabSize": 64, "specialTokens": SPECIALS}, file)
         checkpoint = os.path.join(work, "model.pt")
-        torch.save({"model": NextEditTransformer(model_config("tiny", vocab_size=64)).state_dict()}, checkpoint)
+        config = model_config("tiny", vocab_size=64)
+        # Shaped like train.py's checkpoints, which name their config.
+        torch.save({"model": NextEditTransformer(config).state_dict(), "config": config_dict(config)}, checkpoint)
         output = io.StringIO()
         with redirect_stdout(output):
-            diagnose(["--checkpoint", checkpoint, "--config", "tiny", "--data", work, "--examples", "10"])
+            diagnose(["--checkpoint", checkpoint, "--data", work, "--examples", "10"])
         report = json.loads(output.getvalue())
         for split in ("train", "valid"):
             counts = {group: value["tokens"] for group, value in report[split].items()}
