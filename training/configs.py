@@ -16,6 +16,10 @@ class ModelConfig:
     max_positions: int = 768
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
+    # Pointer/copy head: the output mixes the vocabulary softmax with attention over the
+    # context's own tokens, so names in the window and history cost little to reproduce even
+    # when the model never saw them in training (training/diagnose.py measured the lack of it).
+    copy_head: bool = False
 
     @property
     def head_dim(self) -> int:
@@ -52,11 +56,14 @@ class TrainConfig:
 
 
 MODEL_CONFIGS = {
-    # For tests: trains a few steps in seconds on one CPU core.
-    "tiny": ModelConfig(width=64, layers=2, heads=2, mlp_hidden=176, max_positions=768),
+    # For tests: trains a few steps in seconds on one CPU core; with the copy head, so the tests
+    # cover the shipped path.
+    "tiny": ModelConfig(width=64, layers=2, heads=2, mlp_hidden=176, max_positions=768, copy_head=True),
     # ~3.3M parameters (1.6M of them the tied embedding): the size that fits the 300 ms budget
     # on a 2-core CPU after a prefix-cache hit (training/measure_latency.mjs).
     "compact": ModelConfig(width=192, layers=4, heads=3, mlp_hidden=512),
+    # compact plus the copy head (37k more parameters): the shipped CPU-trained model.
+    "compact_copy": ModelConfig(width=192, layers=4, heads=3, mlp_hidden=512, copy_head=True),
     # ~7M parameters (2.1M of them the tied embedding): CPU-trainable.
     "small": ModelConfig(width=256, layers=6, heads=4, mlp_hidden=688),
     # ~21M parameters: GPU training; on the CPU only if measure_latency says it fits.
@@ -70,6 +77,9 @@ TRAIN_CONFIGS = {
     "compact": TrainConfig(batch_tokens=8192, learning_rate=2e-3, warmup_steps=100, total_steps=6000,
                            checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10,
                            prompt_loss_weight=0.3, prompt_loss_fraction=0.25),
+    "compact_copy": TrainConfig(batch_tokens=8192, learning_rate=1.5e-3, warmup_steps=100, total_steps=6000,
+                                checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10,
+                                prompt_loss_weight=0.3, prompt_loss_fraction=0.25),
     "small": TrainConfig(batch_tokens=8192, learning_rate=1.5e-3, warmup_steps=100, total_steps=6000,
                          checkpoint_every_steps=100, validate_every_steps=100, validation_batches=10,
                          prompt_loss_weight=0.3, prompt_loss_fraction=0.25),

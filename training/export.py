@@ -12,13 +12,20 @@ import shutil
 
 import torch
 
-from .configs import ModelConfig, model_config
+from .configs import MODEL_CONFIGS, ModelConfig, model_config
 from .model import NextEditTransformer
 
 OPSET = 17
 MANIFEST_FORMAT = 1
 INPUT_NAMES = ["input_ids", "position_ids", "past_keys", "past_values"]
 OUTPUT_NAMES = ["logits", "present_keys", "present_values"]
+
+
+COPY_HEAD_INPUT = "past_ids"
+
+
+def input_names(config: ModelConfig) -> list:
+    return INPUT_NAMES + ([COPY_HEAD_INPUT] if config.copy_head else [])
 
 
 class ExportWrapper(torch.nn.Module):
@@ -28,8 +35,8 @@ class ExportWrapper(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, position_ids, past_keys, past_values):
-        return self.model(input_ids, position_ids, past_keys, past_values)
+    def forward(self, input_ids, position_ids, past_keys, past_values, past_ids=None):
+        return self.model(input_ids, position_ids, past_keys, past_values, past_ids=past_ids)
 
 
 def load_checkpoint(path: str) -> NextEditTransformer:
@@ -49,9 +56,12 @@ def sha256_of(path: str) -> str:
 
 def tensor_dims(config: ModelConfig) -> dict:
     cache = lambda length: [config.layers, "batch", config.heads, length, config.head_dim]  # noqa: E731
+    inputs = {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
+              "past_keys": cache("past_len"), "past_values": cache("past_len")}
+    if config.copy_head:
+        inputs[COPY_HEAD_INPUT] = ["batch", "past_len"]
     return {
-        "inputs": {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
-                   "past_keys": cache("past_len"), "past_values": cache("past_len")},
+        "inputs": inputs,
         "outputs": {"logits": ["batch", "new_len", config.vocab_size],
                     "present_keys": cache("new_len"), "present_values": cache("new_len")},
     }
@@ -69,9 +79,13 @@ def export_onnx(model: NextEditTransformer, path: str) -> None:
         "logits": {0: "batch", 1: "new_len"},
         "present_keys": {1: "batch", 3: "new_len"}, "present_values": {1: "batch", 3: "new_len"},
     }
+    arguments = (input_ids, position_ids, past, past.clone())
+    if config.copy_head:
+        arguments += (torch.randint(0, config.vocab_size, (1, past_len)),)
+        dynamic_axes[COPY_HEAD_INPUT] = {0: "batch", 1: "past_len"}
     with torch.no_grad():
-        torch.onnx.export(ExportWrapper(model), (input_ids, position_ids, past, past.clone()), path,
-                          input_names=INPUT_NAMES, output_names=OUTPUT_NAMES, dynamic_axes=dynamic_axes,
+        torch.onnx.export(ExportWrapper(model), arguments, path,
+                          input_names=input_names(config), output_names=OUTPUT_NAMES, dynamic_axes=dynamic_axes,
                           opset_version=OPSET, do_constant_folding=True)
 
 
@@ -87,6 +101,7 @@ def write_manifest(out_dir: str, model_file: str, tokenizer_file: str, config: M
         "heads": config.heads,
         "headDim": config.head_dim,
         "maxPositions": config.max_positions,
+        "copyHead": config.copy_head,
         **tensor_dims(config),
         **extra,
     }
@@ -100,7 +115,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--checkpoint")
-    source.add_argument("--random-config", choices=["tiny", "compact", "small", "base"],
+    source.add_argument("--random-config", choices=sorted(MODEL_CONFIGS),
                         help="export randomly initialised weights (latency measurements)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--tokenizer", default="models/tokenizer.json")

@@ -1,7 +1,12 @@
 """Decoder-only transformer for next-edit prediction: RoPE, pre-norm RMSNorm, SwiGLU MLP,
 tied embeddings. Attention takes the past K/V of all layers and returns only the K/V of the
 new positions, so the runtime owns (and preallocates) the cache instead of copying it through
-the graph on every step."""
+the graph on every step.
+
+With config.copy_head the output is a pointer-generator mixture: a gate splits probability
+between the vocabulary softmax and a copy distribution, attention from each position over the
+context's tokens (keys: the last layer's cached attention keys, so the runtime caches nothing
+new; it only passes the past token ids)."""
 
 import math
 from typing import Optional, Tuple
@@ -14,6 +19,7 @@ from .configs import ModelConfig
 
 TORCH_MAJOR = int(torch.__version__.split(".")[0])
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
+COPY_FLOOR_PROBABILITY = 1e-9
 
 
 class RMSNorm(nn.Module):
@@ -132,6 +138,9 @@ class NextEditTransformer(nn.Module):
         self.embedding = nn.Embedding(config.vocab_size, config.width)
         self.blocks = nn.ModuleList([Block(config) for _ in range(config.layers)])
         self.final_norm = RMSNorm(config.width, config.norm_eps)
+        if config.copy_head:
+            self.pointer_query = nn.Linear(config.width, config.width, bias=False)
+            self.pointer_gate = nn.Linear(config.width, 1)
         self.apply(self._init_weights)
         # Scaled init of residual projections (GPT-2) keeps the residual stream's variance flat in depth.
         for name, parameter in self.named_parameters():
@@ -142,6 +151,8 @@ class NextEditTransformer(nn.Module):
     def _init_weights(module: nn.Module) -> None:
         if isinstance(module, (nn.Linear, nn.Embedding)):
             nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
 
     def parameter_count(self) -> int:
         return sum(parameter.numel() for parameter in self.parameters())
@@ -154,11 +165,15 @@ class NextEditTransformer(nn.Module):
         past_values: Optional[torch.Tensor] = None,
         padding_mask: Optional[torch.Tensor] = None,
         logit_mask: Optional[torch.Tensor] = None,
+        past_ids: Optional[torch.Tensor] = None,
     ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """input_ids/position_ids [batch, new_len]; past_* [layers, batch, heads, past_len, head_dim].
+        """input_ids/position_ids [batch, new_len]; past_* [layers, batch, heads, past_len, head_dim];
+        past_ids [batch, past_len] (the copy head points at them; needed when past_len > 0).
         Returns logits [batch, new_len, vocab] and the new positions' keys/values stacked by layer.
-        With logit_mask (bool [batch, new_len]) logits are [selected, vocab]: training scores only
-        target positions, which skips most of the vocabulary projection."""
+        With the copy head the logits are the mixture's log-probabilities (already normalised, so
+        softmax and cross-entropy treat them like logits). With logit_mask (bool [batch, new_len])
+        logits are [selected, vocab]: training scores only target positions, which skips most of
+        the vocabulary projection."""
         if position_ids is None:
             past_len = 0 if past_keys is None else past_keys.shape[3]
             position_ids = torch.arange(past_len, past_len + input_ids.shape[1], device=input_ids.device)
@@ -172,7 +187,43 @@ class NextEditTransformer(nn.Module):
             x, new_key, new_value = block(x, cos, sin, past_key, past_value, padding_mask)
             new_keys.append(new_key)
             new_values.append(new_value)
-        if logit_mask is not None:
-            x = x[logit_mask]
-        logits = F.linear(self.final_norm(x), self.embedding.weight)
+        hidden = self.final_norm(x)
+        selected = hidden[logit_mask] if logit_mask is not None else hidden
+        logits = F.linear(selected, self.embedding.weight)
+        if self.config.copy_head:
+            last_keys = new_keys[-1]
+            context_ids = input_ids
+            if past_keys is not None:
+                last_keys = torch.cat([past_keys[-1].to(last_keys.dtype), last_keys], dim=2)
+                if past_ids is None:
+                    raise ValueError("the copy head needs past_ids with past_keys")
+                context_ids = torch.cat([past_ids.to(input_ids.dtype), input_ids], dim=1)
+            logits = self.copy_mixture(logits, hidden, cos, sin, last_keys, context_ids, padding_mask, logit_mask)
         return logits, torch.stack(new_keys), torch.stack(new_values)
+
+    def copy_mixture(self, logits, hidden, cos, sin, keys, context_ids, padding_mask, logit_mask) -> torch.Tensor:
+        """log(gate * softmax(logits) + (1 - gate) * copy): copy puts each position's pointer
+        attention on the token id at the attended position (causal: the query's own and earlier
+        positions)."""
+        batch, new_len, width = hidden.shape
+        heads, head_dim = self.config.heads, self.config.head_dim
+        query = self.pointer_query(hidden).view(batch, new_len, heads, head_dim).transpose(1, 2)
+        query = apply_rope(query, cos, sin)
+        # Summing the heads' dot products scores the whole key vector; RoPE makes it position-aware.
+        scores = torch.matmul(query.float(), keys.float().transpose(-1, -2)).sum(dim=1) * width ** -0.5
+        total_len = keys.shape[2]
+        query_positions = torch.arange(new_len, device=hidden.device).unsqueeze(1) + (total_len - new_len)
+        allowed = torch.arange(total_len, device=hidden.device).unsqueeze(0) <= query_positions
+        scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
+        if padding_mask is not None:
+            scores = scores.masked_fill(~padding_mask[:, None, :], torch.finfo(scores.dtype).min)
+        pointer = torch.softmax(scores, dim=-1)
+        gate = torch.sigmoid(self.pointer_gate(hidden).float())
+        targets = context_ids.unsqueeze(1).expand(batch, new_len, total_len)
+        if logit_mask is not None:
+            pointer, gate, targets = pointer[logit_mask], gate[logit_mask], targets[logit_mask]
+        generated = torch.softmax(logits.float(), dim=-1)
+        copied = torch.zeros_like(generated).scatter_add(logits.dim() - 1, targets, pointer)
+        mixture = gate * generated + (1 - gate) * copied
+        # The floor keeps log finite where neither part gives a token any mass.
+        return torch.log(mixture.clamp_min(COPY_FLOOR_PROBABILITY))

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .configs import config_dict, model_config, train_config
+from .configs import MODEL_CONFIGS, config_dict, model_config, train_config
 from .dataset import IGNORE_INDEX, batches, load_meta, load_split, make_batch, prefetched, prompt_labels, usable_examples
 from .model import TORCH_MAJOR, NextEditTransformer
 
@@ -31,7 +31,7 @@ PREFETCH_BATCHES = 8
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", required=True, choices=["tiny", "compact", "small", "base"])
+    parser.add_argument("--config", required=True, choices=sorted(MODEL_CONFIGS))
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--steps", type=int, help="total optimizer steps (overrides the config)")
@@ -41,7 +41,8 @@ def parse_args(argv=None):
                         help="anneal the learning rate over this much training time in all, across --resume runs "
                              "(a lent GPU runs 10-minute commands); default: this run's --minutes")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
-    parser.add_argument("--init", help="start from these weights (a model.pt or checkpoint.pt of the same config) "
+    parser.add_argument("--init", help="start from these weights (a model.pt or checkpoint.pt of the same config, or "
+                                       "of the same config without the copy head, which then starts fresh) "
                                        "with a fresh optimizer and schedule")
     parser.add_argument("--learning-rate", type=float, help="peak learning rate (overrides the config)")
     args = parser.parse_args(argv)
@@ -93,6 +94,19 @@ def optimizer_for(model: torch.nn.Module, learning_rate: float, weight_decay: fl
     groups = [{"params": decayed, "weight_decay": weight_decay}, {"params": undecayed, "weight_decay": 0.0}]
     extra = {"fused": True} if use_cuda and TORCH_MAJOR >= 2 else {}
     return torch.optim.AdamW(groups, lr=learning_rate, betas=(0.9, 0.95), eps=1e-8, **extra)
+
+
+def load_initial_weights(model, initial: dict, wanted_config: dict, source: str) -> None:
+    """Loads --init weights; a checkpoint of the same config without the copy head also loads,
+    leaving only the head's own (new) parameters at their initial values."""
+    held = dict(initial.get("config") or {})
+    grows_copy_head = wanted_config.get("copy_head") and not held.get("copy_head", False)
+    if {**held, "copy_head": wanted_config.get("copy_head", False)} != wanted_config or (
+            held.get("copy_head", False) != wanted_config.get("copy_head", False) and not grows_copy_head):
+        raise SystemExit(f"--init {source} holds a different model config: {initial.get('config')}")
+    missing, unexpected = model.load_state_dict(initial["model"], strict=not grows_copy_head)
+    if unexpected or any(not name.startswith("pointer_") for name in missing):
+        raise SystemExit(f"--init {source}: unexpected weights {unexpected}, missing {missing}")
 
 
 def rng_state(generator: np.random.Generator) -> dict:
@@ -181,9 +195,7 @@ def main(argv=None) -> int:
     step, tokens_seen, elapsed_before_s = 0, 0, 0.0
     if args.init and not (args.resume and os.path.exists(checkpoint_path)):
         initial = torch.load(args.init, map_location=device)
-        if initial.get("config") != config_dict(config):
-            raise SystemExit(f"--init {args.init} holds a different model config: {initial.get('config')}")
-        model.load_state_dict(initial["model"])
+        load_initial_weights(model, initial, config_dict(config), args.init)
         if is_main:
             print(f"initialised from {args.init} (step {initial.get('step')})", flush=True)
     if args.resume and os.path.exists(checkpoint_path):

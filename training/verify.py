@@ -29,21 +29,25 @@ def sample_cases(model, prefill_len: int, step_len: int, seed: int) -> list:
     cases = []
     with torch.no_grad():
         prefill_positions = torch.arange(prefill_len).unsqueeze(0)
-        logits, keys, values = model(ids[:, :prefill_len], prefill_positions, empty, empty)
+        no_ids = torch.zeros(1, 0, dtype=torch.int64)
+        copy_inputs = lambda past_ids: {"past_ids": int_record(past_ids)} if config.copy_head else {}  # noqa: E731
+        logits, keys, values = model(ids[:, :prefill_len], prefill_positions, empty, empty, past_ids=no_ids)
         cases.append({"name": "prefill", "inputs": {
             "input_ids": int_record(ids[:, :prefill_len]), "position_ids": int_record(prefill_positions),
-            "past_keys": tensor_record(empty), "past_values": tensor_record(empty)},
+            "past_keys": tensor_record(empty), "past_values": tensor_record(empty), **copy_inputs(no_ids)},
             "outputs": {"logits": tensor_record(logits), "present_keys": tensor_record(keys),
                         "present_values": tensor_record(values)}})
         step_positions = torch.arange(prefill_len, prefill_len + step_len).unsqueeze(0)
-        step_logits, step_keys, step_values = model(ids[:, prefill_len:], step_positions, keys, values)
+        step_logits, step_keys, step_values = model(ids[:, prefill_len:], step_positions, keys, values,
+                                                    past_ids=ids[:, :prefill_len])
         cases.append({"name": "step_with_past", "inputs": {
             "input_ids": int_record(ids[:, prefill_len:]), "position_ids": int_record(step_positions),
-            "past_keys": tensor_record(keys), "past_values": tensor_record(values)},
+            "past_keys": tensor_record(keys), "past_values": tensor_record(values),
+            **copy_inputs(ids[:, :prefill_len])},
             "outputs": {"logits": tensor_record(step_logits), "present_keys": tensor_record(step_keys),
                         "present_values": tensor_record(step_values)}})
         # The cached path must equal one pass over the whole sequence, or the runtime's cache is wrong.
-        full_logits, _, _ = model(ids, torch.arange(prefill_len + step_len).unsqueeze(0), empty, empty)
+        full_logits, _, _ = model(ids, torch.arange(prefill_len + step_len).unsqueeze(0), empty, empty, past_ids=no_ids)
         drift = float((full_logits[:, prefill_len:] - step_logits).abs().max())
         if drift > 1e-4:
             raise SystemExit(f"cached decoding differs from a full pass by {drift}")

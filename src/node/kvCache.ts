@@ -9,12 +9,16 @@ export interface KvShape {
   readonly headDim: number;
 }
 
-/** Keys and values for one sequence (batch 1). Layout per layer: [heads, capacity, headDim]. */
+/**
+ * Keys, values and token ids for one sequence (batch 1). Layout per layer: [heads, capacity,
+ * headDim]. The ids are what a copy head points at (the model's past_ids input).
+ */
 export class KvCache {
   readonly shape: KvShape;
   readonly capacityPositions: number;
   private readonly keys: Float32Array[];
   private readonly values: Float32Array[];
+  private readonly tokenIds: BigInt64Array;
   private lengthPositions = 0;
   // Reused packing buffers, so a decode step allocates nothing proportional to the cache.
   private packedKeys = new Float32Array(0);
@@ -29,6 +33,7 @@ export class KvCache {
     const layerSize = shape.heads * capacityPositions * shape.headDim;
     this.keys = Array.from({ length: shape.layers }, () => new Float32Array(layerSize));
     this.values = Array.from({ length: shape.layers }, () => new Float32Array(layerSize));
+    this.tokenIds = new BigInt64Array(capacityPositions);
   }
 
   get length(): number {
@@ -36,11 +41,13 @@ export class KvCache {
   }
 
   /**
-   * Appends present_keys/present_values of shape [layers, 1, heads, newLength, headDim].
+   * Appends present_keys/present_values of shape [layers, 1, heads, newLength, headDim] for the
+   * tokens `ids` (newLength = ids.length).
    * Throws RangeError past capacity: callers bound prompt + target by maxPositions first.
    */
-  append(presentKeys: Float32Array, presentValues: Float32Array, newLength: number): void {
+  append(presentKeys: Float32Array, presentValues: Float32Array, ids: readonly number[]): void {
     const { layers, heads, headDim } = this.shape;
+    const newLength = ids.length;
     if (this.lengthPositions + newLength > this.capacityPositions) {
       throw new RangeError(`KvCache: ${this.lengthPositions} + ${newLength} positions exceed capacity ${this.capacityPositions}`);
     }
@@ -57,6 +64,7 @@ export class KvCache {
         this.values[layer]!.set(presentValues.subarray(source, source + blockSize), target);
       }
     }
+    ids.forEach((id, index) => (this.tokenIds[this.lengthPositions + index] = BigInt(id)));
     this.lengthPositions += newLength;
   }
 
@@ -92,6 +100,11 @@ export class KvCache {
     };
   }
 
+  /** past_ids data, [1, length]: the cached positions' token ids, valid until the next append. */
+  packedIds(): { ids: BigInt64Array; dims: readonly number[] } {
+    return { ids: this.tokenIds.subarray(0, this.lengthPositions), dims: [1, this.lengthPositions] };
+  }
+
   /** Replaces this cache's contents by the first `length` positions of `other`. */
   copyFrom(other: KvCache, length: number): void {
     const { layers, heads, headDim } = this.shape;
@@ -107,6 +120,7 @@ export class KvCache {
         this.values[layer]!.set(other.values[layer]!.subarray(source, source + count * headDim), target);
       }
     }
+    this.tokenIds.set(other.tokenIds.subarray(0, count));
     this.lengthPositions = count;
   }
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { BpeTokenizer, validateTokenizerData } from '../core/bpe';
 import { KvCache, PrefixCacheStore } from './kvCache';
-import { checkSession, parseManifest } from './manifest';
+import { checkSession, COPY_HEAD_INPUT, parseManifest } from './manifest';
 import type { ModelManifest } from './manifest';
 
 export const INTRA_OP_THREADS = 2;
@@ -73,7 +73,8 @@ export async function loadModel(manifestPath: string): Promise<LoadedModel | str
 
 /**
  * Runs `ids` (at absolute positions cache.length..) through the model, appends their keys and
- * values to the cache, and returns the logits of every new position ([ids.length * vocab]).
+ * values to the cache, and returns the logits of every new position ([ids.length * vocab]); a
+ * copy head's are log-probabilities, which every consumer treats like logits.
  */
 export async function forward(model: LoadedModel, ids: readonly number[]): Promise<Float32Array> {
   const { ort, session, cache } = model;
@@ -85,8 +86,12 @@ export async function forward(model: LoadedModel, ids: readonly number[]): Promi
     past_keys: new ort.Tensor('float32', past.keys, past.dims),
     past_values: new ort.Tensor('float32', past.values, past.dims),
   };
+  if (model.manifest.copyHead) {
+    const pastIds = cache.packedIds();
+    feeds[COPY_HEAD_INPUT] = new ort.Tensor('int64', pastIds.ids, pastIds.dims);
+  }
   const outputs = await session.run(feeds);
-  cache.append(outputs.present_keys!.data as Float32Array, outputs.present_values!.data as Float32Array, ids.length);
+  cache.append(outputs.present_keys!.data as Float32Array, outputs.present_values!.data as Float32Array, ids);
   return outputs.logits!.data as Float32Array;
 }
 

@@ -5,6 +5,8 @@
 export const MANIFEST_FORMAT = 1;
 export const INPUT_NAMES = ['input_ids', 'position_ids', 'past_keys', 'past_values'] as const;
 export const OUTPUT_NAMES = ['logits', 'present_keys', 'present_values'] as const;
+/** The extra input of a model with a copy head: the token ids of the cached positions. */
+export const COPY_HEAD_INPUT = 'past_ids';
 /** Guards against a manifest that would make the runtime preallocate absurd caches. */
 export const MAX_MANIFEST_POSITIONS = 8_192;
 export const MAX_MANIFEST_VOCAB_SIZE = 65_536;
@@ -22,6 +24,8 @@ export interface ModelManifest {
   readonly heads: number;
   readonly headDim: number;
   readonly maxPositions: number;
+  /** Its logits are a pointer-generator mixture that needs past_ids (FORMAT.md); absent means false. */
+  readonly copyHead?: boolean;
   readonly inputs: Readonly<Record<string, readonly Dimension[]>>;
   readonly outputs: Readonly<Record<string, readonly Dimension[]>>;
 }
@@ -64,6 +68,9 @@ export function parseManifest(value: unknown): Checked<ModelManifest> {
       return fail(`manifest "${key}" must be an integer in [1, ${limit}], got ${JSON.stringify(number)}`);
     }
   }
+  if (record.copyHead !== undefined && typeof record.copyHead !== 'boolean') {
+    return fail(`manifest "copyHead" must be true or false, got ${JSON.stringify(record.copyHead)}`);
+  }
   for (const key of ['inputs', 'outputs'] as const) {
     const table = record[key];
     if (typeof table !== 'object' || table === null) return fail(`manifest "${key}" is missing`);
@@ -96,6 +103,7 @@ export function expectedDimensions(manifest: ModelManifest): {
       position_ids: ['batch', 'new_len'],
       past_keys: cache('past_len'),
       past_values: cache('past_len'),
+      ...(manifest.copyHead ? { [COPY_HEAD_INPUT]: ['batch', 'past_len'] } : {}),
     },
     outputs: { logits: ['batch', 'new_len', manifest.vocabSize], present_keys: cache('new_len'), present_values: cache('new_len') },
   };
@@ -108,7 +116,7 @@ export function checkSession(
   outputs: readonly TensorDescription[],
 ): string | undefined {
   const expected = expectedDimensions(manifest);
-  const types: Record<string, string> = { input_ids: 'int64', position_ids: 'int64' };
+  const types: Record<string, string> = { input_ids: 'int64', position_ids: 'int64', [COPY_HEAD_INPUT]: 'int64' };
   for (const [kind, described, table] of [
     ['input', inputs, expected.inputs],
     ['output', outputs, expected.outputs],

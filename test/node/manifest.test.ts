@@ -35,4 +35,22 @@ describe('parseManifest / checkSession', () => {
     expect(checkSession(manifest.value, inputs, [{ name: 'logits', shape: ['batch', 'new_len', 301] }, ...outputs.slice(1)])).toMatch(/logits/);
     expect(checkSession(manifest.value, [{ ...inputs[0]!, type: 'int32' }, ...inputs.slice(1)], outputs)).toMatch(/int32/);
   });
+
+  it('a copy head adds past_ids, which the manifest and the session must both have', () => {
+    const withHead = { ...valid, copyHead: true, inputs: { ...valid.inputs, past_ids: ['batch', 'past_len'] } };
+    const manifest = parseManifest(withHead);
+    if (!manifest.ok) throw new Error(manifest.reason);
+    const reason = (value: unknown): string => {
+      const parsed = parseManifest(value);
+      return parsed.ok ? 'ok' : parsed.reason;
+    };
+    expect(reason({ ...withHead, inputs: valid.inputs })).toMatch(/lacks tensor "past_ids"/);
+    expect(reason({ ...withHead, copyHead: 'yes' })).toMatch(/copyHead/);
+    const inputs = Object.entries(withHead.inputs).map(([name, shape]) => ({ name, shape, type: name.endsWith('_ids') ? 'int64' : 'float32' }));
+    const outputs = Object.entries(valid.outputs).map(([name, shape]) => ({ name, shape, type: 'float32' }));
+    expect(checkSession(manifest.value, inputs, outputs)).toBeUndefined();
+    // A session without the input (an older export under a new manifest) is refused at load.
+    expect(checkSession(manifest.value, inputs.filter((input) => input.name !== 'past_ids'), outputs)).toMatch(/inputs are/);
+    expect(checkSession(manifest.value, inputs.map((input) => (input.name === 'past_ids' ? { ...input, type: 'float32' } : input)), outputs)).toMatch(/past_ids/);
+  });
 });

@@ -98,8 +98,10 @@ class TrainExportTest(unittest.TestCase):
         dims = lambda value: [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]  # noqa: E731
         self.assertEqual({value.name: dims(value) for value in model.graph.input},
                          {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
-                          "past_keys": [2, "batch", 2, "past_len", 32], "past_values": [2, "batch", 2, "past_len", 32]})
+                          "past_keys": [2, "batch", 2, "past_len", 32], "past_values": [2, "batch", 2, "past_len", 32],
+                          "past_ids": ["batch", "past_len"]})
         self.assertEqual(manifest["inputs"]["past_keys"], [2, "batch", 2, "past_len", 32])
+        self.assertEqual((manifest["copyHead"], manifest["inputs"]["past_ids"]), (True, ["batch", "past_len"]))
         self.assertEqual(dims(model.graph.output[0]), ["batch", "new_len", 512])
         self.assertEqual((manifest["vocabSize"], manifest["layers"], manifest["heads"], manifest["headDim"]), (512, 2, 2, 32))
 
