@@ -9,7 +9,7 @@ import { applyEdits } from '../core/edits';
 import type { Logger } from '../core/ports';
 import type { ChangeEvent, Cursor, ScoredEdit } from '../core/types';
 import { createEngine, openWorkspace, type Workspace } from '../node/createEngine';
-import { parseCursorObject, parseEvents, parseJson, requireFlag, UsageError } from './inputs';
+import { parseCursorObject, parseEvents, parseJson, requireFlag, unitIntervalFlag, UsageError } from './inputs';
 import { existingDirectory, parseSources, round } from './predictCommand';
 import { replayAndPredict } from './replay';
 import { percentile } from './statistics';
@@ -45,6 +45,8 @@ export async function benchCommand(flags: ReadonlyMap<string, string>, logger: L
   const rawSources = flags.get('sources');
   const baseline = rawSources === 'baseline';
   const sources = baseline ? 'symbolic' : parseSources(rawSources);
+  // Below the shown threshold too (0 shows everything): for calibrating confidence gates.
+  const minScore = unitIntervalFlag(flags, 'min-score');
   const cases = await readCases(casesPath);
   const output = createWriteStream(outPath);
   const outcomes: CaseOutcome[] = [];
@@ -56,7 +58,7 @@ export async function benchCommand(flags: ReadonlyMap<string, string>, logger: L
       await workspace.ready;
       await workspace.warmUp();
       for (const benchCase of group) {
-        outcomes.push(await runCase(workspace, benchCase, { baseline, sources, logger }, output));
+        outcomes.push(await runCase(workspace, benchCase, { baseline, sources, logger, ...(minScore === undefined ? {} : { minScore }) }, output));
       }
     } finally {
       workspace.dispose();
@@ -69,10 +71,14 @@ export async function benchCommand(flags: ReadonlyMap<string, string>, logger: L
 async function runCase(
   workspace: Workspace,
   benchCase: BenchCase,
-  options: { baseline: boolean; sources: 'symbolic' | 'model' | 'all'; logger: Logger },
+  options: { baseline: boolean; sources: 'symbolic' | 'model' | 'all'; logger: Logger; minScore?: number },
   output: NodeJS.WritableStream,
 ): Promise<CaseOutcome> {
-  const engine = createEngine(workspace, { logger: options.logger, baseline: options.baseline });
+  const engine = createEngine(workspace, {
+    logger: options.logger,
+    baseline: options.baseline,
+    ...(options.minScore === undefined ? {} : { minScore: options.minScore }),
+  });
   try {
     const outcome = await replayAndPredict(
       engine,

@@ -51,6 +51,15 @@ export function positiveIntegerFlag(flags: ReadonlyMap<string, string>, name: st
   return value;
 }
 
+/** A probability-like flag: a number in [0, 1]. */
+export function unitIntervalFlag(flags: ReadonlyMap<string, string>, name: string): number | undefined {
+  const raw = flags.get(name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`--${name} must be a number in [0, 1], got '${raw}'`);
+  return value;
+}
+
 export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);

@@ -12,7 +12,7 @@ import { soakCommand } from './soakCommand';
 
 const USAGE = `usage:
   ripple predict --workspace DIR --events FILE [--cursor PATH:LINE:COL] [--top N] [--sources symbolic|model|all]
-  ripple bench --cases FILE.jsonl --out PREDS.jsonl [--sources symbolic|model|all|baseline]
+  ripple bench --cases FILE.jsonl --out PREDS.jsonl [--sources symbolic|model|all|baseline] [--min-score 0..1]
   ripple cache-probe --cases FILE.jsonl [--limit N]
   ripple demo [--workspace DIR] [--no-color]
   ripple soak --workspace DIR [--file PATH] [--keystrokes 1000] [--interval-ms 10] [--predictions 10000] [--sources symbolic|model|all] [--big-workspace=true|FILES] [--max-indexed-files 5000]`;

@@ -87,6 +87,7 @@ describe('ripple CLI', () => {
       await cli('predict', '--workspace', root),
       await cli('predict', '--workspace', root, '--events', eventsPath, '--sources', 'magic'),
       await cli('bench', '--cases', join(root, 'no-such.jsonl'), '--out', join(root, 'out.jsonl')),
+      await cli('bench', '--cases', eventsPath, '--out', join(root, 'out.jsonl'), '--min-score', '1.5'),
       await cli('frobnicate'),
     ];
     for (const failure of failures) {
@@ -97,6 +98,7 @@ describe('ripple CLI', () => {
       expect(failure.stderr).not.toMatch(/\n\s+at /);
     }
     expect(failures[2]!.stderr).toMatch(/event 0 does not apply/);
+    expect(failures[6]!.stderr).toMatch(/--min-score must be a number in \[0, 1\], got '1.5'/);
   });
 
   it('benchmarks many cases in one process and scores exact@1 when cases carry expectations', async () => {
