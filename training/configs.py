@@ -64,10 +64,11 @@ MODEL_CONFIGS = {
     "compact": ModelConfig(width=192, layers=4, heads=3, mlp_hidden=512),
     # compact plus the copy head (37k more parameters): the shipped CPU-trained model.
     "compact_copy": ModelConfig(width=192, layers=4, heads=3, mlp_hidden=512, copy_head=True),
-    # ~7M parameters (2.1M of them the tied embedding): CPU-trainable.
-    "small": ModelConfig(width=256, layers=6, heads=4, mlp_hidden=688),
+    # ~7M parameters (2.1M of them the tied embedding): CPU-trainable. With the copy head, like
+    # every config meant for new runs.
+    "small": ModelConfig(width=256, layers=6, heads=4, mlp_hidden=688, copy_head=True),
     # ~21M parameters: GPU training; on the CPU only if measure_latency says it fits.
-    "base": ModelConfig(width=384, layers=10, heads=6, mlp_hidden=1024),
+    "base": ModelConfig(width=384, layers=10, heads=6, mlp_hidden=1024, copy_head=True),
 }
 
 TRAIN_CONFIGS = {

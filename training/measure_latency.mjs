@@ -37,6 +37,12 @@ function cacheTensor(manifest, length, fill) {
   return new ort.Tensor('float32', data, dims);
 }
 
+/** A copy head's extra input (FORMAT.md): the cached positions' token ids; none without one. */
+function pastIds(manifest, length) {
+  if (!manifest.copyHead) return {};
+  return { past_ids: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, i) => BigInt((i * 31 + 7) % manifest.vocabSize)), [1, length]) };
+}
+
 function ids(length, start, vocab) {
   return {
     input_ids: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, i) => BigInt((i * 7919 + 13) % vocab)), [1, length]),
@@ -48,13 +54,13 @@ async function measure(modelPath, manifest) {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const vocab = manifest.vocabSize;
   const empty = cacheTensor(manifest, 0, false);
-  await session.run({ ...ids(16, 0, vocab), past_keys: empty, past_values: empty });
+  await session.run({ ...ids(16, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0) });
   const result = { model: path.basename(path.dirname(modelPath)) + '/' + path.basename(modelPath), parameters: manifest.parameters, megabytes: +(statSync(modelPath).size / 1e6).toFixed(1) };
   for (const length of lengths) {
     const times = [];
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       const start = performance.now();
-      await session.run({ ...ids(length, 0, vocab), past_keys: empty, past_values: empty });
+      await session.run({ ...ids(length, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0) });
       times.push(performance.now() - start);
     }
     result[`prefill${length}Ms`] = +median(times).toFixed(1);
@@ -64,7 +70,7 @@ async function measure(modelPath, manifest) {
   for (let step = 0; step < decodeSteps; step++) {
     const past = cacheTensor(manifest, pastLength + step, true);
     const start = performance.now();
-    await session.run({ ...ids(1, pastLength + step, vocab), past_keys: past, past_values: past });
+    await session.run({ ...ids(1, pastLength + step, vocab), past_keys: past, past_values: past, ...pastIds(manifest, pastLength + step) });
     times.push(performance.now() - start);
   }
   result[`decodeStepAt${pastLength}Ms`] = +median(times).toFixed(2);
