@@ -244,7 +244,7 @@ export class Engine implements NextEditEngine {
     if (await this.stopAfterStage(deadline)) return none(this.abortReason(deadline));
     const model = this.dependencies.model;
     if (sources !== 'symbolic' && model && !deadline.signal.aborted) {
-      const windows = modelWindows(cursor, text, candidates);
+      const windows = modelWindows(cursor, text, candidates, history);
       const predictions = await timed('model', () =>
         deadline.race(model.predict({ history, snippets, windows, deadlineMs: deadline.atMs }, deadline.signal)),
       );

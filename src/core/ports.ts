@@ -95,6 +95,11 @@ export interface EditWindow {
   readonly lines: readonly string[];
   /** Cursor inside the window, in document coordinates, when the window holds it. */
   readonly cursor?: Position;
+  /**
+   * The user is typing at the cursor: the model writes its best completion instead of "no
+   * change" (judged by its score), and only an insertion at the cursor is offered.
+   */
+  readonly typing?: boolean;
 }
 
 export interface ModelInput {

@@ -130,6 +130,12 @@ export type ParsedTarget =
 export interface TargetOptions {
   /** Slots the target may not replace or delete (SerializedPrompt.truncatedSlots). */
   readonly lockedSlots?: readonly number[];
+  /**
+   * Decoding only: <|no_change|> is not offered, so the model writes its best edit and the
+   * caller judges it by its score. For the cursor's window while the user types, where "no
+   * change" is the likeliest single answer but a completion is what is wanted.
+   */
+  readonly requireChange?: boolean;
 }
 
 /**
@@ -195,6 +201,7 @@ export interface TargetState {
   /** Whether line `lastSlot` was already replaced or deleted (then only later slots remain). */
   readonly lastSlotTaken: boolean;
   readonly sawNoChange: boolean;
+  readonly requireChange: boolean;
   readonly reason?: string;
 }
 
@@ -222,6 +229,7 @@ export function initialTargetState(tokenizer: BpeTokenizer, slotCount: number, o
     lastSlot: -1,
     lastSlotTaken: false,
     sawNoChange: false,
+    requireChange: options.requireChange === true,
   };
 }
 
@@ -246,7 +254,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
   const specials = (specialIds: readonly number[]): AllowedTokens => ({ textTokens: false, excludedTextIds: [], specialIds });
   switch (state.phase) {
     case 'start':
-      return specials([vocabulary.noChange, ...availableOps(state)]);
+      return specials(state.requireChange ? availableOps(state) : [vocabulary.noChange, ...availableOps(state)]);
     case 'after_no_change':
       return specials([vocabulary.eos]);
     case 'need_slot':

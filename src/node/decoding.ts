@@ -176,7 +176,7 @@ export async function decodeWindow(
   }
   if (!logits) return undefined;
   prefixes.remember(ids, cache);
-  const options = { lockedSlots: prompt.truncatedSlots };
+  const options = { lockedSlots: prompt.truncatedSlots, requireChange: window.typing === true };
   const initial = initialTargetState(model.tokenizer, window.lines.length, options);
   const generation = await generateTarget(model, ids, lastRow(logits, model.manifest.vocabSize), initial, limit, shouldStop, speculate);
   if (!generation) return undefined;

@@ -168,6 +168,12 @@ describe.skipIf(!hasTorch)('OnnxNextEditModel with a trained tiny model', () => 
     const again = await model.predict(modelInput(windows, 2_000), new AbortController().signal);
     expect(again).toHaveLength(2);
     expect(performance.now() - startMs).toBeLessThan(1_000);
+    // A typing window may not answer no_change: the model writes an edit (or runs out of tokens
+    // writing one, and that window is dropped), never the null it has learned.
+    const typing = await model.predict(modelInput([{ ...window(7), typing: true }, window(8)], 20_000), new AbortController().signal);
+    const typed = typing.find((prediction) => prediction.window.typing);
+    expect(typed === undefined ? 'dropped' : typed.newLines).not.toBeNull();
+    expect(typing.find((prediction) => !prediction.window.typing)?.newLines).toBeNull();
   });
 
   it('resolves by the deadline even with far more windows than fit', async () => {

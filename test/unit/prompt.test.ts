@@ -198,6 +198,18 @@ describe('serializeTarget / parseTarget', () => {
     expect(tokenizer.decode(serializeTarget(target, null, tokenizer))).toBe('<|no_change|><|eos|>');
   });
 
+  it('requireChange takes <|no_change|> off the first choice and nothing else', () => {
+    const plain = initialTargetState(tokenizer, 3);
+    const required = initialTargetState(tokenizer, 3, { requireChange: true });
+    const noChange = plain.vocabulary.noChange;
+    expect(allowedNextTokens(plain).specialIds).toContain(noChange);
+    expect(allowedNextTokens(required).specialIds).not.toContain(noChange);
+    expect(allowedNextTokens(required).specialIds).toEqual(allowedNextTokens(plain).specialIds.filter((id) => id !== noChange));
+    expect(advanceTarget(required, noChange).phase).toBe('invalid');
+    const afterOp = advanceTarget(advanceTarget(required, required.vocabulary.delete), required.vocabulary.slots[0]!);
+    expect(allowedNextTokens(afterOp).specialIds).toContain(required.vocabulary.eos);
+  });
+
   it('only ever produces parseable targets when decoding follows allowedNextTokens', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 32 }), fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (slotCount, choices) => {

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { buildWindow, cursorCompletion, windowEdit } from '../../src/core/windowEdit';
+import { isTypingAt, modelSuggestions, modelWindows } from '../../src/core/modelCandidates';
+import type { RecordedEdit } from '../../src/core/types';
 import type { EditWindow } from '../../src/core/ports';
 import type { Position, TextEdit } from '../../src/core/types';
 
@@ -71,5 +73,45 @@ describe('cursorCompletion', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('typing windows', () => {
+  const typed = (start: Position, insertedText: string): RecordedEdit => ({
+    path: 'a.ts',
+    range: { start, end: start },
+    removedText: '',
+    insertedText,
+    hunk: { path: 'a.ts', startLine: start.line, beforeText: '', afterText: insertedText },
+    timestampMs: 0,
+  });
+  const cursor = { path: 'a.ts', position: { line: 1, character: 4 } };
+
+  it('knows the user is typing when the newest edit inserted text ending at the cursor', () => {
+    expect(isTypingAt(cursor, [typed({ line: 1, character: 2 }, 'tu')])).toBe(true);
+    expect(isTypingAt(cursor, [typed({ line: 0, character: 14 }, '\nretu')])).toBe(true);
+    expect(isTypingAt(cursor, [typed({ line: 1, character: 1 }, 'tu')])).toBe(false);
+    expect(isTypingAt(cursor, [typed({ line: 1, character: 2 }, 'tu'), typed({ line: 5, character: 0 }, 'x')])).toBe(false);
+    expect(isTypingAt({ ...cursor, path: 'b.ts' }, [typed({ line: 1, character: 2 }, 'tu')])).toBe(false);
+    expect(isTypingAt(cursor, [])).toBe(false);
+  });
+
+  it('marks only the cursor window as typing', () => {
+    const text = window.lines.join('\n');
+    const [first] = modelWindows(cursor, text, [], [typed({ line: 1, character: 2 }, 'tu')]);
+    expect(first?.typing).toBe(true);
+    expect(modelWindows(cursor, text, [], [])[0]?.typing).toBeUndefined();
+  });
+
+  it('offers a typing window only a completion at the cursor', () => {
+    const typing: EditWindow = { ...window, typing: true };
+    const readText = (): string => window.lines.join('\n');
+    const completion = modelSuggestions([{ window: typing, newLines: ['const foo = 1;', 'return foo;', '}'], score: 0.9 }], [], readText);
+    expect(completion.map((suggestion) => suggestion.edits[0]?.text)).toEqual(['rn foo;']);
+    // Rewriting what was typed, or a change elsewhere in the window, is not a completion.
+    const rewrite = modelSuggestions([{ window: typing, newLines: ['const foo = 1;', 'throw foo;', '}'], score: 0.9 }], [], readText);
+    const elsewhere = modelSuggestions([{ window: typing, newLines: ['const bar = 1;', 'retu', '}'], score: 0.9 }], [], readText);
+    expect([...rewrite, ...elsewhere]).toEqual([]);
+    expect(modelSuggestions([{ window, newLines: ['const bar = 1;', 'retu', '}'], score: 0.9 }], [], readText)).toHaveLength(1);
   });
 });
