@@ -53,7 +53,7 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
   const slotCount = ids.slice(windowStart).filter((id) => slotIds.includes(id)).length;
   model.cache.truncate(0);
   let startMs = performance.now();
-  const logits = await worker.forward(model, ids);
+  const logits = await worker.forward(model, ids, 1);
   stats.prefillMs.push(performance.now() - startMs);
   startMs = performance.now();
   const state = initialTargetState(model.tokenizer, slotCount);

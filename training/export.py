@@ -22,21 +22,25 @@ OUTPUT_NAMES = ["logits", "present_keys", "present_values"]
 
 
 COPY_HEAD_INPUT = "past_ids"
+LOGIT_ROWS_INPUT = "logit_rows"
 
 
 def input_names(config: ModelConfig) -> list:
-    return INPUT_NAMES + ([COPY_HEAD_INPUT] if config.copy_head else [])
+    return INPUT_NAMES + ([COPY_HEAD_INPUT] if config.copy_head else []) + [LOGIT_ROWS_INPUT]
 
 
 class ExportWrapper(torch.nn.Module):
-    """Fixes the argument order and makes the past cache mandatory (past_len may be 0)."""
+    """Fixes the argument order and makes the past cache mandatory (past_len may be 0). The
+    inputs after the cache are input_names' optional ones, in that order."""
 
     def __init__(self, model: NextEditTransformer):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, position_ids, past_keys, past_values, past_ids=None):
-        return self.model(input_ids, position_ids, past_keys, past_values, past_ids=past_ids)
+    def forward(self, input_ids, position_ids, past_keys, past_values, *extra):
+        named = dict(zip(input_names(self.model.config)[len(INPUT_NAMES):], extra))
+        return self.model(input_ids, position_ids, past_keys, past_values,
+                          past_ids=named.get(COPY_HEAD_INPUT), logit_rows=named[LOGIT_ROWS_INPUT])
 
 
 def load_checkpoint(path: str) -> NextEditTransformer:
@@ -60,9 +64,10 @@ def tensor_dims(config: ModelConfig) -> dict:
               "past_keys": cache("past_len"), "past_values": cache("past_len")}
     if config.copy_head:
         inputs[COPY_HEAD_INPUT] = ["batch", "past_len"]
+    inputs[LOGIT_ROWS_INPUT] = [1]
     return {
         "inputs": inputs,
-        "outputs": {"logits": ["batch", "new_len", config.vocab_size],
+        "outputs": {"logits": ["batch", "logit_rows", config.vocab_size],
                     "present_keys": cache("new_len"), "present_values": cache("new_len")},
     }
 
@@ -76,13 +81,14 @@ def export_onnx(model: NextEditTransformer, path: str) -> None:
     dynamic_axes = {
         "input_ids": {0: "batch", 1: "new_len"}, "position_ids": {0: "batch", 1: "new_len"},
         "past_keys": {1: "batch", 3: "past_len"}, "past_values": {1: "batch", 3: "past_len"},
-        "logits": {0: "batch", 1: "new_len"},
+        "logits": {0: "batch", 1: "logit_rows"},
         "present_keys": {1: "batch", 3: "new_len"}, "present_values": {1: "batch", 3: "new_len"},
     }
     arguments = (input_ids, position_ids, past, past.clone())
     if config.copy_head:
         arguments += (torch.randint(0, config.vocab_size, (1, past_len)),)
         dynamic_axes[COPY_HEAD_INPUT] = {0: "batch", 1: "past_len"}
+    arguments += (torch.tensor([2], dtype=torch.int64),)
     with torch.no_grad():
         torch.onnx.export(ExportWrapper(model), arguments, path,
                           input_names=input_names(config), output_names=OUTPUT_NAMES, dynamic_axes=dynamic_axes,

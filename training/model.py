@@ -166,6 +166,7 @@ class NextEditTransformer(nn.Module):
         padding_mask: Optional[torch.Tensor] = None,
         logit_mask: Optional[torch.Tensor] = None,
         past_ids: Optional[torch.Tensor] = None,
+        logit_rows: Optional[torch.Tensor] = None,
     ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """input_ids/position_ids [batch, new_len]; past_* [layers, batch, heads, past_len, head_dim];
         past_ids [batch, past_len] (the copy head points at them; needed when past_len > 0).
@@ -173,7 +174,9 @@ class NextEditTransformer(nn.Module):
         With the copy head the logits are the mixture's log-probabilities (already normalised, so
         softmax and cross-entropy treat them like logits). With logit_mask (bool [batch, new_len])
         logits are [selected, vocab]: training scores only target positions, which skips most of
-        the vocabulary projection."""
+        the vocabulary projection. With logit_rows (int64 [1], 1..new_len) logits cover only the
+        last logit_rows positions: a prefill needs one row, and the vocabulary projection of every
+        prompt position would cost about as much as the rest of the model."""
         if position_ids is None:
             past_len = 0 if past_keys is None else past_keys.shape[3]
             position_ids = torch.arange(past_len, past_len + input_ids.shape[1], device=input_ids.device)
@@ -188,6 +191,11 @@ class NextEditTransformer(nn.Module):
             new_keys.append(new_key)
             new_values.append(new_value)
         hidden = self.final_norm(x)
+        if logit_rows is not None:
+            # index_select with a traced range keeps the row count dynamic in the ONNX graph.
+            rows = torch.arange(input_ids.shape[1] - logit_rows[0], input_ids.shape[1], device=hidden.device)
+            hidden = hidden.index_select(1, rows)
+            cos, sin = cos.index_select(2, rows), sin.index_select(2, rows)
         selected = hidden[logit_mask] if logit_mask is not None else hidden
         logits = F.linear(selected, self.embedding.weight)
         if self.config.copy_head:

@@ -170,7 +170,8 @@ export async function decodeWindow(
   while (done < ids.length) {
     if (shouldStop()) return undefined;
     const chunk = ids.slice(done, done + PREFILL_CHUNK_TOKENS);
-    logits = await forward(model, chunk);
+    // Only the prompt's last position is decoded from.
+    logits = await forward(model, chunk, 1);
     counters.forwardPasses++;
     done += chunk.length;
   }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { BpeTokenizer, validateTokenizerData } from '../core/bpe';
 import { KvCache, PrefixCacheStore } from './kvCache';
-import { checkSession, COPY_HEAD_INPUT, parseManifest } from './manifest';
+import { checkSession, COPY_HEAD_INPUT, hasLogitRows, LOGIT_ROWS_INPUT, parseManifest } from './manifest';
 import type { ModelManifest } from './manifest';
 
 export const INTRA_OP_THREADS = 2;
@@ -73,10 +73,11 @@ export async function loadModel(manifestPath: string): Promise<LoadedModel | str
 
 /**
  * Runs `ids` (at absolute positions cache.length..) through the model, appends their keys and
- * values to the cache, and returns the logits of every new position ([ids.length * vocab]); a
- * copy head's are log-probabilities, which every consumer treats like logits.
+ * values to the cache, and returns the logits of the last `rows` new positions ([rows * vocab]);
+ * a copy head's are log-probabilities, which every consumer treats like logits.
  */
-export async function forward(model: LoadedModel, ids: readonly number[]): Promise<Float32Array> {
+export async function forward(model: LoadedModel, ids: readonly number[], rows = ids.length): Promise<Float32Array> {
+  if (!Number.isInteger(rows) || rows < 1 || rows > ids.length) throw new RangeError(`forward: rows must be in [1, ${ids.length}], got ${rows}`);
   const { ort, session, cache } = model;
   const start = cache.length;
   const past = cache.packed();
@@ -90,9 +91,13 @@ export async function forward(model: LoadedModel, ids: readonly number[]): Promi
     const pastIds = cache.packedIds();
     feeds[COPY_HEAD_INPUT] = new ort.Tensor('int64', pastIds.ids, pastIds.dims);
   }
+  const logitRows = hasLogitRows(model.manifest);
+  if (logitRows) feeds[LOGIT_ROWS_INPUT] = new ort.Tensor('int64', BigInt64Array.of(BigInt(rows)), [1]);
   const outputs = await session.run(feeds);
   cache.append(outputs.present_keys!.data as Float32Array, outputs.present_values!.data as Float32Array, ids);
-  return outputs.logits!.data as Float32Array;
+  const logits = outputs.logits!.data as Float32Array;
+  // An older export returns every row; the caller asked for the last ones.
+  return logitRows ? logits : logits.subarray(logits.length - rows * model.manifest.vocabSize);
 }
 
 export function lastRow(logits: Float32Array, vocabSize: number): Float32Array {

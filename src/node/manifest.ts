@@ -7,6 +7,12 @@ export const INPUT_NAMES = ['input_ids', 'position_ids', 'past_keys', 'past_valu
 export const OUTPUT_NAMES = ['logits', 'present_keys', 'present_values'] as const;
 /** The extra input of a model with a copy head: the token ids of the cached positions. */
 export const COPY_HEAD_INPUT = 'past_ids';
+/**
+ * An optional input (newer exports have it): how many trailing positions get logits. A prefill
+ * needs only its last row, and the vocabulary projection of every row costs about as much as
+ * the rest of a small model.
+ */
+export const LOGIT_ROWS_INPUT = 'logit_rows';
 /** Guards against a manifest that would make the runtime preallocate absurd caches. */
 export const MAX_MANIFEST_POSITIONS = 8_192;
 export const MAX_MANIFEST_VOCAB_SIZE = 65_536;
@@ -104,9 +110,15 @@ export function expectedDimensions(manifest: ModelManifest): {
       past_keys: cache('past_len'),
       past_values: cache('past_len'),
       ...(manifest.copyHead ? { [COPY_HEAD_INPUT]: ['batch', 'past_len'] } : {}),
+      ...(hasLogitRows(manifest) ? { [LOGIT_ROWS_INPUT]: [1] } : {}),
     },
     outputs: { logits: ['batch', 'new_len', manifest.vocabSize], present_keys: cache('new_len'), present_values: cache('new_len') },
   };
+}
+
+/** Whether the model takes logit_rows; the session must then have it too (checkSession). */
+export function hasLogitRows(manifest: ModelManifest): boolean {
+  return Object.prototype.hasOwnProperty.call(manifest.inputs, LOGIT_ROWS_INPUT);
 }
 
 /** Checks the loaded session against the manifest: names, element types and fixed dimensions. */
@@ -116,7 +128,7 @@ export function checkSession(
   outputs: readonly TensorDescription[],
 ): string | undefined {
   const expected = expectedDimensions(manifest);
-  const types: Record<string, string> = { input_ids: 'int64', position_ids: 'int64', [COPY_HEAD_INPUT]: 'int64' };
+  const types: Record<string, string> = { input_ids: 'int64', position_ids: 'int64', [COPY_HEAD_INPUT]: 'int64', [LOGIT_ROWS_INPUT]: 'int64' };
   for (const [kind, described, table] of [
     ['input', inputs, expected.inputs],
     ['output', outputs, expected.outputs],

@@ -52,5 +52,11 @@ describe('parseManifest / checkSession', () => {
     // A session without the input (an older export under a new manifest) is refused at load.
     expect(checkSession(manifest.value, inputs.filter((input) => input.name !== 'past_ids'), outputs)).toMatch(/inputs are/);
     expect(checkSession(manifest.value, inputs.map((input) => (input.name === 'past_ids' ? { ...input, type: 'float32' } : input)), outputs)).toMatch(/past_ids/);
+
+    // logit_rows is optional by presence: a manifest that lists it needs a session that has it.
+    const rows = parseManifest({ ...withHead, inputs: { ...withHead.inputs, logit_rows: [1] } });
+    if (!rows.ok) throw new Error(rows.reason);
+    expect(checkSession(rows.value, inputs, outputs)).toMatch(/inputs are/);
+    expect(checkSession(rows.value, [...inputs, { name: 'logit_rows', shape: [1], type: 'int64' }], outputs)).toBeUndefined();
   });
 });

@@ -133,7 +133,7 @@ describe.skipIf(!hasTorch)('OnnxNextEditModel with a trained tiny model', () => 
     for (const entry of cases) {
       const feeds: { [name: string]: ort.Tensor } = {};
       for (const [name, record] of Object.entries(entry.inputs)) {
-        feeds[name] = name.endsWith('_ids')
+        feeds[name] = name.endsWith('_ids') || name === 'logit_rows'
           ? new ort.Tensor('int64', BigInt64Array.from(record.data, (value) => BigInt(value)), record.dims)
           : new ort.Tensor('float32', Float32Array.from(record.data), record.dims);
       }
@@ -314,6 +314,15 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     };
     const plain = await run(false);
     const speculative = await run(true);
+    // logit_rows: the last row alone equals the last row of all of them, and the cache is the same.
+    loaded.cache.truncate(0);
+    const allRows = await forward(loaded, prompt.ids);
+    loaded.cache.truncate(0);
+    const lastOnly = await forward(loaded, prompt.ids, 1);
+    expect(lastOnly.length).toBe(loaded.manifest.vocabSize);
+    expect([...lastOnly]).toEqual([...allRows.subarray(allRows.length - loaded.manifest.vocabSize)]);
+    expect(loaded.cache.length).toBe(prompt.ids.length);
+    await expect(forward(loaded, [1, 2], 3)).rejects.toThrow(RangeError);
     expect(plain!.ids.length).toBeGreaterThan(10);
     expect(speculative!.ids).toEqual(plain!.ids);
     expect(speculative!.logProbabilitySum).toBeCloseTo(plain!.logProbabilitySum, 3);

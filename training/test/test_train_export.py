@@ -99,10 +99,10 @@ class TrainExportTest(unittest.TestCase):
         self.assertEqual({value.name: dims(value) for value in model.graph.input},
                          {"input_ids": ["batch", "new_len"], "position_ids": ["batch", "new_len"],
                           "past_keys": [2, "batch", 2, "past_len", 32], "past_values": [2, "batch", 2, "past_len", 32],
-                          "past_ids": ["batch", "past_len"]})
+                          "past_ids": ["batch", "past_len"], "logit_rows": [1]})
         self.assertEqual(manifest["inputs"]["past_keys"], [2, "batch", 2, "past_len", 32])
         self.assertEqual((manifest["copyHead"], manifest["inputs"]["past_ids"]), (True, ["batch", "past_len"]))
-        self.assertEqual(dims(model.graph.output[0]), ["batch", "new_len", 512])
+        self.assertEqual(dims(model.graph.output[0]), ["batch", "logit_rows", 512])
         self.assertEqual((manifest["vocabSize"], manifest["layers"], manifest["heads"], manifest["headDim"]), (512, 2, 2, 32))
 
         quantized = os.path.join(out, "model.int8.onnx")
