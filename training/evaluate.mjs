@@ -79,6 +79,13 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
     stats.editPredictedNoChange += generated[0] === noChangeId ? 1 : 0;
   }
 }
+function precisionByThreshold(key) {
+  return [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((threshold) => {
+    const above = stats.predictedEdits.filter((edit) => edit[key] >= threshold);
+    const exact = above.filter((edit) => edit.exact).length;
+    return { threshold, predicted: above.length, exact, precision: rate(exact, above.length) };
+  });
+}
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const rate = (part, whole) => +(part / Math.max(1, whole)).toFixed(3);
 console.log(JSON.stringify({
@@ -90,9 +97,6 @@ console.log(JSON.stringify({
   medianPrefillMs: +median(stats.prefillMs).toFixed(1), medianDecodeMs: +median(stats.decodeMs).toFixed(1),
   tokensPerPass: +(stats.generatedTokens / Math.max(1, stats.passes)).toFixed(2),
   // Precision of predicted edits above each confidence threshold: picks the engine's model threshold.
-  editPrecisionByThreshold: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((threshold) => {
-    const above = stats.predictedEdits.filter((edit) => edit.score >= threshold);
-    return { threshold, predicted: above.length, exact: above.filter((edit) => edit.exact).length, precision: rate(above.filter((edit) => edit.exact).length, above.length) };
-  }),
+  editPrecisionByThreshold: precisionByThreshold('score'),
 }, null, 2));
 await model.session.release();

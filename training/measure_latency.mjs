@@ -43,6 +43,11 @@ function pastIds(manifest, length) {
   return { past_ids: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, i) => BigInt((i * 31 + 7) % manifest.vocabSize)), [1, length]) };
 }
 
+/** One row of logits, as the runtime asks for a prefill, where the model takes logit_rows. */
+function lastRow(manifest) {
+  return 'logit_rows' in manifest.inputs ? { logit_rows: new ort.Tensor('int64', BigInt64Array.of(1n), [1]) } : {};
+}
+
 function ids(length, start, vocab) {
   return {
     input_ids: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, i) => BigInt((i * 7919 + 13) % vocab)), [1, length]),
@@ -54,13 +59,13 @@ async function measure(modelPath, manifest) {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const vocab = manifest.vocabSize;
   const empty = cacheTensor(manifest, 0, false);
-  await session.run({ ...ids(16, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0) });
+  await session.run({ ...ids(16, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0), ...lastRow(manifest) });
   const result = { model: path.basename(path.dirname(modelPath)) + '/' + path.basename(modelPath), parameters: manifest.parameters, megabytes: +(statSync(modelPath).size / 1e6).toFixed(1) };
   for (const length of lengths) {
     const times = [];
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       const start = performance.now();
-      await session.run({ ...ids(length, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0) });
+      await session.run({ ...ids(length, 0, vocab), past_keys: empty, past_values: empty, ...pastIds(manifest, 0), ...lastRow(manifest) });
       times.push(performance.now() - start);
     }
     result[`prefill${length}Ms`] = +median(times).toFixed(1);
@@ -70,7 +75,7 @@ async function measure(modelPath, manifest) {
   for (let step = 0; step < decodeSteps; step++) {
     const past = cacheTensor(manifest, pastLength + step, true);
     const start = performance.now();
-    await session.run({ ...ids(1, pastLength + step, vocab), past_keys: past, past_values: past, ...pastIds(manifest, pastLength + step) });
+    await session.run({ ...ids(1, pastLength + step, vocab), past_keys: past, past_values: past, ...pastIds(manifest, pastLength + step), ...lastRow(manifest) });
     times.push(performance.now() - start);
   }
   result[`decodeStepAt${pastLength}Ms`] = +median(times).toFixed(2);

@@ -191,10 +191,12 @@ export async function decodeWindow(
 }
 
 /**
- * The model's confidence in a generated target: for <|no_change|> that token's probability, for
- * an edit exp(mean log-probability) of its tokens, so longer edits are not penalised for length.
+ * The model's confidence in a generated target: its probability of exactly these tokens (for
+ * <|no_change|>, that token's). A suggestion is right only when every token is, so a long edit
+ * that copies most of its line and guesses one word is scored by the guess; the mean
+ * log-probability, used before, rated such edits 0.5-0.8 while almost none were right
+ * (training/evaluate.mjs, session 4).
  */
 export function generationScore(generation: Generation): number {
-  if (generation.state.phase === 'after_no_change') return Math.exp(generation.logProbabilitySum);
-  return Math.exp(generation.logProbabilitySum / Math.max(1, generation.ids.length));
+  return Math.exp(generation.logProbabilitySum);
 }
