@@ -75,6 +75,12 @@ export const MIN_THRESHOLD_OFFSET = -0.15;
 export const MAX_THRESHOLD_OFFSET = 0.25;
 /** A model suggestion that proposes exactly a propagation edit confirms it. */
 export const AGREEMENT_BONUS = 0.1;
+/**
+ * A model suggestion that edits the lines of a propagation suggestion differently contests it,
+ * and ranks this far below it: the model was asked about that window because of the symbolic
+ * candidate, and on the benchmark the symbolic one is the more often right (47% precision).
+ */
+export const CONTESTED_MARGIN = 0.01;
 
 export interface RankerOptions {
   /** Suggestions scoring below this (plus the learned offset of their kind) are dropped. */
@@ -118,7 +124,13 @@ export class Ranker {
     }
     const best = new Map<string, Suggestion>();
     for (const suggestion of kept) {
-      const score = clamp01(confirmed.has(suggestion.id) ? suggestion.score + AGREEMENT_BONUS : suggestion.score);
+      // Only by a propagation suggestion that would be shown: a weak one is no evidence against it.
+      const contested =
+        suggestion.source === 'propagation'
+          ? []
+          : suggestions.filter((other) => other.source === 'propagation' && other.score >= this.threshold(suggestionKind(other)) && overlaps(suggestion, other));
+      const ceiling = contested.length === 0 ? 1 : Math.min(...contested.map((other) => other.score)) - CONTESTED_MARGIN;
+      const score = clamp01(Math.min(ceiling, confirmed.has(suggestion.id) ? suggestion.score + AGREEMENT_BONUS : suggestion.score));
       const scored = score === suggestion.score ? suggestion : { ...suggestion, score, explanation: { ...suggestion.explanation, confidence: score } };
       const previous = best.get(scored.id);
       if (!previous || previous.score < scored.score) best.set(scored.id, scored);
@@ -148,6 +160,15 @@ export class Ranker {
 }
 
 /** A model suggestion whose edits all appear, identically, among a propagation suggestion's. */
+/** Some edit of each touches a line of the other's in the same file. */
+function overlaps(model: Suggestion, propagation: Suggestion): boolean {
+  return model.edits.some((edit) =>
+    propagation.edits.some(
+      (other) => other.path === edit.path && edit.range.start.line <= other.range.end.line && other.range.start.line <= edit.range.end.line,
+    ),
+  );
+}
+
 function sameEdits(model: Suggestion, propagation: Suggestion): boolean {
   return (
     model.edits.length > 0 &&

@@ -64,7 +64,8 @@ describe('propagationConfidence', () => {
 describe('Ranker', () => {
   it('orders by score, best first, and returns nothing when every candidate is unsure', () => {
     const ranker = new Ranker({ minScore: 0.5 });
-    const ranked = ranker.rank([suggestion('propagation-replace-1', 0.55), suggestion('model-2', 0.9, 'model'), suggestion('propagation-rename-3', 0.7)]);
+    // The model's edit is on other lines than the symbolic ones (same lines would contest them).
+    const ranked = ranker.rank([suggestion('propagation-replace-1', 0.55), suggestion('model-2', 0.9, 'model', [edit(20, 'x', 'model', 0.9)]), suggestion('propagation-rename-3', 0.7)]);
     expect(ranked.map((item) => item.id)).toEqual(['model-2', 'propagation-rename-3', 'propagation-replace-1']);
     expect(ranker.rank([suggestion('propagation-rename-4', 0.3), suggestion('model-5', 0.49, 'model')])).toEqual([]);
     expect(ranker.rank([])).toEqual([]);
@@ -72,7 +73,7 @@ describe('Ranker', () => {
 
   it('prefers the symbolic suggestion on a tie and drops duplicates by id', () => {
     const ranker = new Ranker();
-    const ranked = ranker.rank([suggestion('model-1', 0.7, 'model'), suggestion('propagation-rename-2', 0.7), suggestion('propagation-rename-2', 0.6)]);
+    const ranked = ranker.rank([suggestion('model-1', 0.7, 'model', [edit(20, 'x', 'model', 0.7)]), suggestion('propagation-rename-2', 0.7), suggestion('propagation-rename-2', 0.6)]);
     expect(ranked.map((item) => [item.id, item.score])).toEqual([
       ['propagation-rename-2', 0.7],
       ['model-1', 0.7],
@@ -88,6 +89,20 @@ describe('Ranker', () => {
     expect(ranked).toHaveLength(1);
     expect(ranked[0]!.id).toBe('propagation-rename-1');
     expect(ranked[0]!.score).toBeCloseTo(0.55, 5);
+  });
+
+  it('ranks a model edit that contests a propagation edit on the same lines below it', () => {
+    const propagation = suggestion('propagation-deleteLines-1', 0.53, 'propagation', [edit(4, '', 'propagation', 0.53)]);
+    const contesting = suggestion('model-1', 0.56, 'model', [edit(4, 'other', 'model', 0.56)]);
+    const elsewhere = suggestion('model-2', 0.56, 'model', [edit(9, 'other', 'model', 0.56)]);
+    const ranked = new Ranker().rank([contesting, propagation, elsewhere]);
+    expect(ranked.map((item) => item.id)).toEqual(['model-2', 'propagation-deleteLines-1', 'model-1']);
+    expect(ranked[2]!.score).toBeCloseTo(0.52, 5);
+    // Capped under the threshold, it is not shown at all.
+    expect(new Ranker().rank([suggestion('model-1', 0.9, 'model', [edit(4, 'x', 'model', 0.9)]), suggestion('propagation-x-1', 0.5, 'propagation', [edit(4, '', 'propagation', 0.5)])]).map((item) => item.id)).toEqual(['propagation-x-1']);
+    // A propagation suggestion too weak to be shown contests nothing.
+    const weak = suggestion('propagation-x-2', 0.3, 'propagation', [edit(4, '', 'propagation', 0.3)]);
+    expect(new Ranker().rank([contesting, weak]).map((item) => [item.id, item.score])).toEqual([['model-1', 0.56]]);
   });
 
   it('raises the threshold of a kind the user rejects, lowers it on accepts, within bounds', () => {
