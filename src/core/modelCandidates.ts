@@ -65,7 +65,9 @@ export function modelSuggestions(
       source: 'model',
       explanation: {
         ...(followsFrom ? { followsFrom } : {}),
-        pattern: 'predicted by the local model from the recent edits and the code around the cursor',
+        pattern: prediction.window.typing
+          ? 'completes what you are typing, predicted by the local model from the code around the cursor'
+          : 'predicted by the local model from the recent edits and the code around the cursor',
         snippets: [],
         confidence: prediction.score,
         stageTimingsMs: {},

@@ -108,6 +108,7 @@ describe('typing windows', () => {
     const readText = (): string => window.lines.join('\n');
     const completion = modelSuggestions([{ window: typing, newLines: ['const foo = 1;', 'return foo;', '}'], score: 0.9 }], [], readText);
     expect(completion.map((suggestion) => suggestion.edits[0]?.text)).toEqual(['rn foo;']);
+    expect(completion[0]?.explanation.pattern).toMatch(/^completes what you are typing/);
     // Rewriting what was typed, or a change elsewhere in the window, is not a completion.
     const rewrite = modelSuggestions([{ window: typing, newLines: ['const foo = 1;', 'throw foo;', '}'], score: 0.9 }], [], readText);
     const elsewhere = modelSuggestions([{ window: typing, newLines: ['const bar = 1;', 'retu', '}'], score: 0.9 }], [], readText);
