@@ -79,9 +79,9 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
     stats.editPredictedNoChange += generated[0] === noChangeId ? 1 : 0;
   }
 }
-function precisionByThreshold(key) {
+function precisionByThreshold() {
   return [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((threshold) => {
-    const above = stats.predictedEdits.filter((edit) => edit[key] >= threshold);
+    const above = stats.predictedEdits.filter((edit) => edit.score >= threshold);
     const exact = above.filter((edit) => edit.exact).length;
     return { threshold, predicted: above.length, exact, precision: rate(exact, above.length) };
   });
@@ -97,6 +97,6 @@ console.log(JSON.stringify({
   medianPrefillMs: +median(stats.prefillMs).toFixed(1), medianDecodeMs: +median(stats.decodeMs).toFixed(1),
   tokensPerPass: +(stats.generatedTokens / Math.max(1, stats.passes)).toFixed(2),
   // Precision of predicted edits above each confidence threshold: picks the engine's model threshold.
-  editPrecisionByThreshold: precisionByThreshold('score'),
+  editPrecisionByThreshold: precisionByThreshold(),
 }, null, 2));
 await model.session.release();

@@ -100,9 +100,10 @@ def load_initial_weights(model, initial: dict, wanted_config: dict, source: str)
     """Loads --init weights; a checkpoint of the same config without the copy head also loads,
     leaving only the head's own (new) parameters at their initial values."""
     held = dict(initial.get("config") or {})
-    grows_copy_head = wanted_config.get("copy_head") and not held.get("copy_head", False)
-    if {**held, "copy_head": wanted_config.get("copy_head", False)} != wanted_config or (
-            held.get("copy_head", False) != wanted_config.get("copy_head", False) and not grows_copy_head):
+    held_head, wanted_head = held.get("copy_head", False), wanted_config.get("copy_head", False)
+    grows_copy_head = wanted_head and not held_head
+    # Equal apart from the head, and the head may be added but not dropped.
+    if {**held, "copy_head": wanted_head} != wanted_config or (held_head and not wanted_head):
         raise SystemExit(f"--init {source} holds a different model config: {initial.get('config')}")
     missing, unexpected = model.load_state_dict(initial["model"], strict=not grows_copy_head)
     if unexpected or any(not name.startswith("pointer_") for name in missing):

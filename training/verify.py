@@ -31,13 +31,13 @@ def sample_cases(model, prefill_len: int, step_len: int, seed: int) -> list:
         prefill_positions = torch.arange(prefill_len).unsqueeze(0)
         no_ids = torch.zeros(1, 0, dtype=torch.int64)
         # Every row's logits (logit_rows = new_len), so the comparison covers them all.
-        copy_inputs = lambda past_ids, new_len: {  # noqa: E731
+        optional_inputs = lambda past_ids, new_len: {  # noqa: E731
             **({"past_ids": int_record(past_ids)} if config.copy_head else {}),
             "logit_rows": int_record(torch.tensor([new_len]))}
         logits, keys, values = model(ids[:, :prefill_len], prefill_positions, empty, empty, past_ids=no_ids)
         cases.append({"name": "prefill", "inputs": {
             "input_ids": int_record(ids[:, :prefill_len]), "position_ids": int_record(prefill_positions),
-            "past_keys": tensor_record(empty), "past_values": tensor_record(empty), **copy_inputs(no_ids, prefill_len)},
+            "past_keys": tensor_record(empty), "past_values": tensor_record(empty), **optional_inputs(no_ids, prefill_len)},
             "outputs": {"logits": tensor_record(logits), "present_keys": tensor_record(keys),
                         "present_values": tensor_record(values)}})
         step_positions = torch.arange(prefill_len, prefill_len + step_len).unsqueeze(0)
@@ -46,7 +46,7 @@ def sample_cases(model, prefill_len: int, step_len: int, seed: int) -> list:
         cases.append({"name": "step_with_past", "inputs": {
             "input_ids": int_record(ids[:, prefill_len:]), "position_ids": int_record(step_positions),
             "past_keys": tensor_record(keys), "past_values": tensor_record(values),
-            **copy_inputs(ids[:, :prefill_len], step_len)},
+            **optional_inputs(ids[:, :prefill_len], step_len)},
             "outputs": {"logits": tensor_record(step_logits), "present_keys": tensor_record(step_keys),
                         "present_values": tensor_record(step_values)}})
         # The cached path must equal one pass over the whole sequence, or the runtime's cache is wrong.

@@ -159,7 +159,6 @@ export class Ranker {
   }
 }
 
-/** A model suggestion whose edits all appear, identically, among a propagation suggestion's. */
 /** Some edit of each touches a line of the other's in the same file. */
 function overlaps(model: Suggestion, propagation: Suggestion): boolean {
   return model.edits.some((edit) =>
@@ -169,6 +168,7 @@ function overlaps(model: Suggestion, propagation: Suggestion): boolean {
   );
 }
 
+/** A model suggestion whose edits all appear, identically, among a propagation suggestion's. */
 function sameEdits(model: Suggestion, propagation: Suggestion): boolean {
   return (
     model.edits.length > 0 &&
