@@ -17,8 +17,10 @@ export {
   parseTarget,
   promptVocabulary,
   serializeTarget,
+  typedLineOf,
+  typedLineOpening,
 } from './targetGrammar';
-export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState } from './targetGrammar';
+export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState, TypedLine } from './targetGrammar';
 
 export interface PromptBudget {
   readonly totalTokens: number;

@@ -3,7 +3,7 @@
 // logits so that constrained generation can only produce targets that parse.
 
 import { diffArrays } from 'diff';
-import { MAX_WINDOW_SLOTS, slotTokenName, type BpeTokenizer } from './bpe';
+import { MAX_WINDOW_SLOTS, encodeWtf8, preTokenize, slotTokenName, type BpeTokenizer } from './bpe';
 import type { EditWindow } from './ports';
 
 export interface PromptVocabulary {
@@ -131,11 +131,40 @@ export interface TargetOptions {
   /** Slots the target may not replace or delete (SerializedPrompt.truncatedSlots). */
   readonly lockedSlots?: readonly number[];
   /**
-   * Decoding only: <|no_change|> is not offered, so the model writes its best edit and the
-   * caller judges it by its score. For the cursor's window while the user types, where "no
-   * change" is the likeliest single answer but a completion is what is wanted.
+   * Decoding only, for the cursor's window while the user types: the target must open by
+   * replacing line `slot` with text that starts with `prefix` (the line up to the cursor). So
+   * the model is asked how the line goes on, never whether it changes ("no change" is the
+   * likeliest single answer while typing, and a completion is what is wanted), and it cannot
+   * rewrite what the user just typed. The prefix is matched byte by byte, so its last word may
+   * end inside a token ("Wit" continues as "With" + "Options": token healing).
    */
-  readonly requireChange?: boolean;
+  readonly typedLine?: TypedLine;
+}
+
+export interface TypedLine {
+  readonly slot: number;
+  readonly prefix: string;
+}
+
+/** The line being typed in a typing window, unless it is shown cut short (then it is locked). */
+export function typedLineOf(window: EditWindow, lockedSlots: readonly number[]): TypedLine | undefined {
+  if (!window.typing || !window.cursor) return undefined;
+  const slot = window.cursor.line - window.startLine;
+  const line = window.lines[slot];
+  if (line === undefined || lockedSlots.includes(slot)) return undefined;
+  return { slot, prefix: line.slice(0, window.cursor.character) };
+}
+
+/**
+ * The target's forced opening for a typed line: the op, the slot and the prefix's tokens up
+ * to its last piece. Pre-tokenization never merges across pieces, so those tokens are the ones
+ * the finished line has too; the last piece may still grow ("Wit" into "WithOptions") and is
+ * left to constrained decoding.
+ */
+export function typedLineOpening(typedLine: TypedLine, tokenizer: BpeTokenizer): number[] {
+  const vocabulary = promptVocabulary(tokenizer);
+  const pieces = preTokenize(typedLine.prefix);
+  return [vocabulary.replace, vocabulary.slots[typedLine.slot] as number, ...tokenizer.encode(pieces.slice(0, -1).join(''))];
 }
 
 /**
@@ -201,17 +230,22 @@ export interface TargetState {
   /** Whether line `lastSlot` was already replaced or deleted (then only later slots remain). */
   readonly lastSlotTaken: boolean;
   readonly sawNoChange: boolean;
-  readonly requireChange: boolean;
+  readonly typedLine?: TypedLine;
+  /** Bytes the current line's text must still start with (the typed prefix not yet written). */
+  readonly requiredBytes: Uint8Array;
+  readonly tokenBytes: (id: number) => Uint8Array;
   readonly reason?: string;
 }
 
 /**
- * Token ids allowed next: when `textTokens`, every plain-text id except `excludedTextIds`;
- * plus `specialIds`. The runtime masks every other logit to -Infinity.
+ * Token ids allowed next: when `textTokens`, every plain-text id except `excludedTextIds`, or
+ * only `onlyTextIds` where that is given; plus `specialIds`. The runtime masks every other
+ * logit to -Infinity.
  */
 export interface AllowedTokens {
   readonly textTokens: boolean;
   readonly excludedTextIds: readonly number[];
+  readonly onlyTextIds?: readonly number[];
   readonly specialIds: readonly number[];
 }
 
@@ -219,6 +253,11 @@ export function initialTargetState(tokenizer: BpeTokenizer, slotCount: number, o
   if (!Number.isInteger(slotCount) || slotCount < 0 || slotCount > MAX_WINDOW_SLOTS) {
     throw new RangeError(`slotCount must be an integer in [0, ${MAX_WINDOW_SLOTS}], got ${slotCount}`);
   }
+  const { typedLine } = options;
+  if (typedLine && !(Number.isInteger(typedLine.slot) && typedLine.slot >= 0 && typedLine.slot < slotCount)) {
+    throw new RangeError(`typedLine.slot must be an integer in [0, ${slotCount}), got ${typedLine.slot}`);
+  }
+  if (typedLine && /[\r\n]/.test(typedLine.prefix)) throw new TypeError('typedLine.prefix may not contain a line break');
   return {
     vocabulary: promptVocabulary(tokenizer),
     isText: (id) => Number.isInteger(id) && id >= tokenizer.specialCount && id < tokenizer.vocabSize,
@@ -229,8 +268,24 @@ export function initialTargetState(tokenizer: BpeTokenizer, slotCount: number, o
     lastSlot: -1,
     lastSlotTaken: false,
     sawNoChange: false,
-    requireChange: options.requireChange === true,
+    ...(typedLine ? { typedLine } : {}),
+    requiredBytes: NO_BYTES,
+    tokenBytes: (id) => tokenizer.tokenBytes(id),
   };
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** Whether a token's bytes agree with what the line must still start with. */
+function agreesWithRequired(tokenBytes: Uint8Array, required: Uint8Array): boolean {
+  const length = Math.min(tokenBytes.length, required.length);
+  for (let index = 0; index < length; index++) if (tokenBytes[index] !== required[index]) return false;
+  return tokenBytes.length > 0;
+}
+
+/** Before the first op of a typed line: only the op and slot that open it. */
+function opensTypedLine(state: TargetState): boolean {
+  return state.typedLine !== undefined && state.lastSlot < 0;
 }
 
 function allowedSlots(state: TargetState, op: OpKind): number[] {
@@ -254,12 +309,14 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
   const specials = (specialIds: readonly number[]): AllowedTokens => ({ textTokens: false, excludedTextIds: [], specialIds });
   switch (state.phase) {
     case 'start':
-      return specials(state.requireChange ? availableOps(state) : [vocabulary.noChange, ...availableOps(state)]);
+      return specials(opensTypedLine(state) ? [vocabulary.replace] : [vocabulary.noChange, ...availableOps(state)]);
     case 'after_no_change':
       return specials([vocabulary.eos]);
     case 'need_slot':
+      if (opensTypedLine(state)) return specials([vocabulary.slots[state.typedLine!.slot] as number]);
       return specials(allowedSlots(state, state.op as OpKind).map((slot) => vocabulary.slots[slot] as number));
     case 'line_text':
+      if (state.requiredBytes.length > 0) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
       return { textTokens: true, excludedTextIds: [...state.lineBreakingIds], specialIds: [vocabulary.endLine] };
     case 'after_op':
       return specials([...availableOps(state), vocabulary.eos]);
@@ -270,6 +327,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
 
 /** Whether `id` may come next; the same rule as allowedNextTokens, without building lists. */
 export function isAllowedNext(state: TargetState, id: number): boolean {
+  if (state.phase === 'line_text' && state.requiredBytes.length > 0) return state.isText(id) && isAgreeingText(state, id);
   if (state.phase === 'line_text' && state.isText(id)) return !state.lineBreakingIds.has(id);
   return allowedNextTokens(state).specialIds.includes(id);
 }
@@ -290,12 +348,27 @@ export function advanceTarget(state: TargetState, id: number): TargetState {
     case 'need_slot': {
       const slot = vocabulary.slots.indexOf(id);
       const taken = state.op !== 'insert';
-      const next = { ...state, lastSlot: slot, lastSlotTaken: taken, op: undefined };
+      const requiredBytes = opensTypedLine(state) ? encodeWtf8(state.typedLine!.prefix) : NO_BYTES;
+      const next = { ...state, lastSlot: slot, lastSlotTaken: taken, op: undefined, requiredBytes: Uint8Array.from(requiredBytes) };
       return { ...next, phase: state.op === 'delete' ? 'after_op' : 'line_text' };
     }
     case 'line_text':
-      return id === vocabulary.endLine ? { ...state, phase: 'after_op' } : state;
+      if (id === vocabulary.endLine) return { ...state, phase: 'after_op' };
+      if (state.requiredBytes.length === 0) return state;
+      return { ...state, requiredBytes: state.requiredBytes.subarray(Math.min(state.tokenBytes(id).length, state.requiredBytes.length)) };
     default:
       return { ...state, phase: 'invalid', reason: `no token allowed after phase ${state.phase}` };
   }
+}
+
+function isAgreeingText(state: TargetState, id: number): boolean {
+  return !state.lineBreakingIds.has(id) && agreesWithRequired(state.tokenBytes(id), state.requiredBytes);
+}
+
+/** Text ids that may continue a line still owing typed bytes; a scan of the vocabulary. */
+function agreeingTextIds(state: TargetState): number[] {
+  const ids: number[] = [];
+  const first = Math.max(...state.vocabulary.slots) + 1;
+  for (let id = first; state.isText(id); id++) if (isAgreeingText(state, id)) ids.push(id);
+  return ids;
 }

@@ -2,7 +2,7 @@
 // speculation, and the prefill that reuses the longest cached prompt prefix.
 
 import type { ModelInput } from '../core/ports';
-import { advanceTarget, allowedNextTokens, initialTargetState, parseTarget, serializePrompt } from '../core/prompt';
+import { advanceTarget, allowedNextTokens, initialTargetState, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
 import type { TargetState } from '../core/prompt';
 import { forward, lastRow } from './loadedModel';
 import type { LoadedModel } from './loadedModel';
@@ -49,7 +49,12 @@ export function pickToken(logits: Float32Array, state: TargetState, hint?: CopyH
     const score = tilt(id, logits[id] ?? -Infinity);
     if (score > bestScore) [bestId, bestScore] = [id, score];
   }
-  if (allowed.textTokens) {
+  if (allowed.onlyTextIds) {
+    for (const id of allowed.onlyTextIds) {
+      const score = tilt(id, logits[id] ?? -Infinity);
+      if (score > bestScore) [bestId, bestScore] = [id, score];
+    }
+  } else if (allowed.textTokens) {
     // Text ids follow every special token, and the slot tokens are the last specials.
     for (let id = Math.max(...state.vocabulary.slots) + 1; id < logits.length; id++) {
       const score = tilt(id, logits[id]!);
@@ -93,7 +98,7 @@ export interface Generation {
 /**
  * Greedy constrained decoding from the prompt's last logits. With `speculate`, each pass also
  * verifies a prompt-lookup draft; the output is identical to plain greedy decoding, only the
- * number of passes changes. Returns undefined when stopped early.
+ * number of passes changes. `limit` counts `forced` ids too. Returns undefined when stopped early.
  */
 export async function generateTarget(
   model: LoadedModel,
@@ -104,11 +109,14 @@ export async function generateTarget(
   shouldStop: ShouldStop,
   speculate: boolean,
   copyBiasNats = COPY_BIAS_NATS,
+  forced: readonly number[] = [],
 ): Promise<Generation | undefined> {
   const vocabSize = model.manifest.vocabSize;
   let state = initialState;
   let rows = [firstLogits];
-  const generated: number[] = [];
+  // Forced ids (already in the cache and in `initialState`) lead the target and seed prompt
+  // lookup, but are not scored: the model did not choose them.
+  const generated: number[] = [...forced];
   const copyHint = (): CopyHint | undefined => {
     if (copyBiasNats <= 0 || generated.length === 0) return undefined;
     const id = lookupDraft(promptIds, generated, 1)[0];
@@ -160,7 +168,17 @@ export async function decodeWindow(
 ): Promise<DecodeResult | undefined> {
   const window = input.windows[windowIndex]!;
   const prompt = serializePrompt({ history: input.history, snippets: input.snippets, window }, model.tokenizer);
-  const ids = prompt.ids;
+  const typedLine = typedLineOf(window, prompt.truncatedSlots);
+  // A typed line cut short in the prompt cannot be completed: its full text is not shown.
+  if (window.typing && !typedLine) return undefined;
+  const options = { lockedSlots: prompt.truncatedSlots, ...(typedLine ? { typedLine } : {}) };
+  // The typed line's opening is known, so it is prefilled with the prompt rather than decoded
+  // a pass at a time, and the score judges only what the model adds to it.
+  const forced = typedLine ? typedLineOpening(typedLine, model.tokenizer) : [];
+  let initial = initialTargetState(model.tokenizer, window.lines.length, options);
+  for (const id of forced) initial = advanceTarget(initial, id);
+  if (initial.phase === 'invalid') throw new Error(`typed line opening rejected by the grammar: ${initial.reason}`);
+  const ids = [...prompt.ids, ...forced];
   const limit = Math.min(maxNewTokens, model.manifest.maxPositions - ids.length);
   if (limit <= 0) return undefined;
   const { cache, prefixes } = model;
@@ -177,9 +195,8 @@ export async function decodeWindow(
   }
   if (!logits) return undefined;
   prefixes.remember(ids, cache);
-  const options = { lockedSlots: prompt.truncatedSlots, requireChange: window.typing === true };
-  const initial = initialTargetState(model.tokenizer, window.lines.length, options);
-  const generation = await generateTarget(model, ids, lastRow(logits, model.manifest.vocabSize), initial, limit, shouldStop, speculate);
+  const firstLogits = lastRow(logits, model.manifest.vocabSize);
+  const generation = await generateTarget(model, prompt.ids, firstLogits, initial, forced.length + limit, shouldStop, speculate, COPY_BIAS_NATS, forced);
   if (!generation) return undefined;
   counters.forwardPasses += generation.forwardPasses;
   // <|no_change|> decides the answer; the forced <|eos|> after it is not worth a pass.

@@ -168,11 +168,13 @@ describe.skipIf(!hasTorch)('OnnxNextEditModel with a trained tiny model', () => 
     const again = await model.predict(modelInput(windows, 2_000), new AbortController().signal);
     expect(again).toHaveLength(2);
     expect(performance.now() - startMs).toBeLessThan(1_000);
-    // A typing window may not answer no_change: the model writes an edit (or runs out of tokens
-    // writing one, and that window is dropped), never the null it has learned.
+    // A typing window may not answer no_change: the model continues the typed line (or runs out
+    // of tokens doing so, and that window is dropped), never the null it has learned, and the
+    // line keeps what was typed ("const ", the cursor is at character 6).
     const typing = await model.predict(modelInput([{ ...window(7), typing: true }, window(8)], 20_000), new AbortController().signal);
     const typed = typing.find((prediction) => prediction.window.typing);
     expect(typed === undefined ? 'dropped' : typed.newLines).not.toBeNull();
+    if (typed?.newLines) expect(typed.newLines[0]).toMatch(/^const /);
     expect(typing.find((prediction) => !prediction.window.typing)?.newLines).toBeNull();
   });
 

@@ -10,6 +10,7 @@ import {
   promptVocabulary,
   serializePrompt,
   serializeTarget,
+  typedLineOpening,
   type TargetState,
 } from '../../src/core/prompt';
 import type { EditWindow } from '../../src/core/ports';
@@ -168,7 +169,8 @@ const lineArbitrary = fc.oneof(
 function walkAllowed(ids: readonly number[], state: TargetState): void {
   for (const id of ids) {
     const allowed = allowedNextTokens(state);
-    const isAllowed = allowed.specialIds.includes(id) || (allowed.textTokens && id >= tokenizer.specialCount && !allowed.excludedTextIds.includes(id));
+    const isText = allowed.textTokens && id >= tokenizer.specialCount && !allowed.excludedTextIds.includes(id);
+    const isAllowed = allowed.specialIds.includes(id) || (isText && (allowed.onlyTextIds?.includes(id) ?? true));
     expect(isAllowed).toBe(true);
     state = advanceTarget(state, id);
   }
@@ -198,16 +200,45 @@ describe('serializeTarget / parseTarget', () => {
     expect(tokenizer.decode(serializeTarget(target, null, tokenizer))).toBe('<|no_change|><|eos|>');
   });
 
-  it('requireChange takes <|no_change|> off the first choice and nothing else', () => {
-    const plain = initialTargetState(tokenizer, 3);
-    const required = initialTargetState(tokenizer, 3, { requireChange: true });
-    const noChange = plain.vocabulary.noChange;
-    expect(allowedNextTokens(plain).specialIds).toContain(noChange);
-    expect(allowedNextTokens(required).specialIds).not.toContain(noChange);
-    expect(allowedNextTokens(required).specialIds).toEqual(allowedNextTokens(plain).specialIds.filter((id) => id !== noChange));
-    expect(advanceTarget(required, noChange).phase).toBe('invalid');
-    const afterOp = advanceTarget(advanceTarget(required, required.vocabulary.delete), required.vocabulary.slots[0]!);
-    expect(allowedNextTokens(afterOp).specialIds).toContain(required.vocabulary.eos);
+  it('a typed line opens the target: only its replace and slot, then text that keeps the typed prefix', () => {
+    const typedLine = { slot: 1, prefix: '  return ite' };
+    let state = initialTargetState(tokenizer, 3, { typedLine });
+    const { vocabulary } = state;
+    expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.replace]);
+    expect(advanceTarget(state, vocabulary.noChange).phase).toBe('invalid');
+    state = advanceTarget(state, vocabulary.replace);
+    expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.slots[1]]);
+    expect(advanceTarget(state, vocabulary.slots[0]!).phase).toBe('invalid');
+    state = advanceTarget(state, vocabulary.slots[1]!);
+    // Nothing but text that agrees with the prefix until it is written; no early <|end_line|>.
+    expect(advanceTarget(state, vocabulary.endLine).phase).toBe('invalid');
+    expect(advanceTarget(state, tokenizer.encode('x')[0]!).phase).toBe('invalid');
+    for (const id of tokenizer.encode('  return ')) state = advanceTarget(state, id);
+    const allowed = allowedNextTokens(state);
+    expect(allowed.specialIds).toEqual([]);
+    expect(allowed.onlyTextIds?.length).toBeGreaterThan(0);
+    for (const id of allowed.onlyTextIds ?? []) {
+      const text = tokenizer.decode([id]);
+      expect('ite'.startsWith(text) || text.startsWith('ite')).toBe(true);
+    }
+    // After the prefix, the line goes on freely and may end.
+    for (const id of tokenizer.encode('items;')) state = advanceTarget(state, id);
+    expect(state.phase).toBe('line_text');
+    expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.endLine]);
+  });
+
+  it('the typed line opening is how the finished line starts, whatever is typed next (property)', () => {
+    fc.assert(
+      fc.property(lineArbitrary, lineArbitrary.filter((text) => text !== ''), lineArbitrary, (prefix, inserted, suffix) => {
+        const target: EditWindow = { path: 'a.ts', startLine: 0, lines: ['a', `${prefix}${suffix}`, 'c'] };
+        const ids = serializeTarget(target, ['a', `${prefix}${inserted}${suffix}`, 'c'], tokenizer);
+        const typedLine = { slot: 1, prefix };
+        const opening = typedLineOpening(typedLine, tokenizer);
+        expect(ids.slice(0, opening.length)).toEqual(opening);
+        walkAllowed(ids, initialTargetState(tokenizer, 3, { typedLine }));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('only ever produces parseable targets when decoding follows allowedNextTokens', () => {

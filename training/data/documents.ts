@@ -13,6 +13,7 @@ export type ExampleKind =
   | 'insert_statement'
   | 'delete_statement'
   | 'complete_line'
+  | 'type_into'
   | 'real_edit'
   | 'no_change';
 

@@ -40,6 +40,8 @@ export interface PipelineOptions {
   readonly dumpExamples: boolean;
   /** Stop after training the tokenizer (no examples). */
   readonly tokenizerOnly: boolean;
+  /** Examples to write, at most: the size's plan unless --max-examples says fewer. */
+  readonly maxExamples: number;
   /** Rename identifiers in a share of the training examples (identifierAugmentation.ts). */
   readonly renameIdentifiers: boolean;
   readonly log: (message: string) => void;
@@ -63,7 +65,7 @@ const PLANS: Readonly<Record<DataSize, SizePlan>> = {
 export const NO_CHANGE_SHARE = 0.45;
 const CHANGE_GENERATORS: readonly (readonly [string, number])[] = [
   ['rename', 3], ['member', 2], ['add_parameter', 1.5], ['remove_parameter', 1], ['insert_statement', 1.5],
-  ['delete_statement', 1], ['complete_line', 4.5],
+  ['delete_statement', 1], ['complete_line', 3], ['type_into', 5],
 ];
 const HISTORY_START_MS = 1_700_000_000_000;
 /** Training examples whose identifiers are renamed; the rest keep real names for real priors. */
@@ -81,6 +83,8 @@ export function parseArguments(argv: readonly string[], repoRoot: string): Pipel
   const seed = Number(value('--seed') ?? 1);
   const vocabSize = Number(value('--vocab-size') ?? (size === 'tiny' ? 1024 : DEFAULT_VOCAB_SIZE));
   if (!Number.isInteger(seed)) throw new TypeError('--seed must be an integer');
+  const maxExamples = Number(value('--max-examples') ?? PLANS[size].maxExamples);
+  if (!Number.isInteger(maxExamples) || maxExamples < 1) throw new TypeError('--max-examples must be a positive integer');
   const outDir = resolve(repoRoot, value('--out') ?? join('training', '.data', size === 'full' ? '' : size));
   const tokenizerPath = resolve(repoRoot, value('--tokenizer') ?? (size === 'tiny' ? join(outDir, 'tokenizer.json') : 'models/tokenizer.json'));
   return {
@@ -93,6 +97,7 @@ export function parseArguments(argv: readonly string[], repoRoot: string): Pipel
     trainTokenizer: argv.includes('--train-tokenizer') || argv.includes('--tokenizer-only') || size === 'tiny' || !existsSync(tokenizerPath),
     vocabSize,
     seed,
+    maxExamples,
     dumpExamples: argv.includes('--dump-examples') || size === 'tiny',
     tokenizerOnly: argv.includes('--tokenizer-only'),
     renameIdentifiers: !argv.includes('--no-rename-identifiers'),
@@ -202,7 +207,7 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
     : undefined;
   const renameRng = rng.fork('rename');
   const accept = (original: Example): boolean => {
-    if (counts.total >= plan.maxExamples) return false;
+    if (counts.total >= options.maxExamples) return false;
     const training = !validNames.has(original.source);
     const renamed = renaming && training && renameRng.chance(RENAMED_EXAMPLE_SHARE);
     const example = renamed ? renameIdentifiers(original, renaming, renameRng, RENAMED_IDENTIFIER_SHARE) : original;

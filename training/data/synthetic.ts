@@ -1,6 +1,7 @@
 // Synthetic edits made the way people make them, found in real code: rename a symbol, rename a
 // member, add or remove a parameter and fix the calls, insert or delete a statement next to
-// similar ones, finish a line being typed, and the common case: nothing more to do.
+// similar ones, finish a line being typed (at its end here, mid-line in typingEdits.ts), and the
+// common case: nothing more to do.
 
 import {
   IDENTIFIER,
@@ -13,6 +14,7 @@ import {
   type Site,
 } from './documents';
 import { sequenceExamples, snippetsFor, withUnrelatedEdit, type SequenceContext } from './siteSequence';
+import { typeIntoCode } from './typingEdits';
 
 /** Sites of one sequence; more would make the history longer than the budget keeps anyway. */
 export const MAX_SITES = 24;
@@ -30,6 +32,7 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   insert_statement: (context) => similarStatements(context, 'insert'),
   delete_statement: (context) => similarStatements(context, 'delete'),
   complete_line: completeLine,
+  type_into: typeIntoCode,
   no_change: unrelatedWindow,
 };
 
