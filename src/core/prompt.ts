@@ -17,10 +17,11 @@ export {
   parseTarget,
   promptVocabulary,
   serializeTarget,
-  typedLineOf,
   typedLineOpening,
 } from './targetGrammar';
-export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState, TypedLine } from './targetGrammar';
+export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState } from './targetGrammar';
+export { typedLineOf } from './typedLine';
+export type { TypedLine } from './typedLine';
 
 export interface PromptBudget {
   readonly totalTokens: number;

@@ -3,8 +3,20 @@
 // logits so that constrained generation can only produce targets that parse.
 
 import { diffArrays } from 'diff';
-import { MAX_WINDOW_SLOTS, encodeWtf8, preTokenize, slotTokenName, type BpeTokenizer } from './bpe';
+import { MAX_WINDOW_SLOTS, preTokenize, slotTokenName, type BpeTokenizer } from './bpe';
 import type { EditWindow } from './ports';
+import {
+  agreesWithRequired,
+  closeBlock,
+  continueBlock,
+  mayCloseBlock,
+  openBlock,
+  typedBlock,
+  validateTypedLine,
+  writeBytes,
+  type TypedBlock,
+  type TypedLine,
+} from './typedLine';
 
 export interface PromptVocabulary {
   readonly bos: number;
@@ -131,28 +143,15 @@ export interface TargetOptions {
   /** Slots the target may not replace or delete (SerializedPrompt.truncatedSlots). */
   readonly lockedSlots?: readonly number[];
   /**
-   * Decoding only, for the cursor's window while the user types: the target must open by
-   * replacing line `slot` with text that starts with `prefix` (the line up to the cursor). So
-   * the model is asked how the line goes on, never whether it changes ("no change" is the
-   * likeliest single answer while typing, and a completion is what is wanted), and it cannot
-   * rewrite what the user just typed. The prefix is matched byte by byte, so its last word may
-   * end inside a token ("Wit" continues as "With" + "Options": token healing).
+   * Decoding only, for the cursor's window while the user types (typedLine.ts): the target
+   * must open by replacing that line with text that starts with what was typed, and the lines
+   * it writes there must end with what followed the cursor. So the model is asked how the line
+   * goes on, never whether it changes ("no change" is the likeliest single answer while typing,
+   * and a completion is what is wanted), and it cannot rewrite what the user typed or the text
+   * after the cursor. The prefix is matched byte by byte, so its last word may end inside a
+   * token ("Wit" continues as "With" + "Options": token healing).
    */
   readonly typedLine?: TypedLine;
-}
-
-export interface TypedLine {
-  readonly slot: number;
-  readonly prefix: string;
-}
-
-/** The line being typed in a typing window, unless it is shown cut short (then it is locked). */
-export function typedLineOf(window: EditWindow, lockedSlots: readonly number[]): TypedLine | undefined {
-  if (!window.typing || !window.cursor) return undefined;
-  const slot = window.cursor.line - window.startLine;
-  const line = window.lines[slot];
-  if (line === undefined || lockedSlots.includes(slot)) return undefined;
-  return { slot, prefix: line.slice(0, window.cursor.character) };
 }
 
 /**
@@ -230,9 +229,8 @@ export interface TargetState {
   /** Whether line `lastSlot` was already replaced or deleted (then only later slots remain). */
   readonly lastSlotTaken: boolean;
   readonly sawNoChange: boolean;
-  readonly typedLine?: TypedLine;
-  /** Bytes the current line's text must still start with (the typed prefix not yet written). */
-  readonly requiredBytes: Uint8Array;
+  /** The typed line's block (TargetOptions.typedLine). */
+  readonly typed?: TypedBlock;
   readonly tokenBytes: (id: number) => Uint8Array;
   readonly reason?: string;
 }
@@ -254,10 +252,7 @@ export function initialTargetState(tokenizer: BpeTokenizer, slotCount: number, o
     throw new RangeError(`slotCount must be an integer in [0, ${MAX_WINDOW_SLOTS}], got ${slotCount}`);
   }
   const { typedLine } = options;
-  if (typedLine && !(Number.isInteger(typedLine.slot) && typedLine.slot >= 0 && typedLine.slot < slotCount)) {
-    throw new RangeError(`typedLine.slot must be an integer in [0, ${slotCount}), got ${typedLine.slot}`);
-  }
-  if (typedLine && /[\r\n]/.test(typedLine.prefix)) throw new TypeError('typedLine.prefix may not contain a line break');
+  if (typedLine) validateTypedLine(typedLine, slotCount);
   return {
     vocabulary: promptVocabulary(tokenizer),
     isText: (id) => Number.isInteger(id) && id >= tokenizer.specialCount && id < tokenizer.vocabSize,
@@ -268,24 +263,23 @@ export function initialTargetState(tokenizer: BpeTokenizer, slotCount: number, o
     lastSlot: -1,
     lastSlotTaken: false,
     sawNoChange: false,
-    ...(typedLine ? { typedLine } : {}),
-    requiredBytes: NO_BYTES,
+    ...(typedLine ? { typed: typedBlock(typedLine) } : {}),
     tokenBytes: (id) => tokenizer.tokenBytes(id),
   };
 }
 
-const NO_BYTES = new Uint8Array(0);
-
-/** Whether a token's bytes agree with what the line must still start with. */
-function agreesWithRequired(tokenBytes: Uint8Array, required: Uint8Array): boolean {
-  const length = Math.min(tokenBytes.length, required.length);
-  for (let index = 0; index < length; index++) if (tokenBytes[index] !== required[index]) return false;
-  return tokenBytes.length > 0;
-}
-
 /** Before the first op of a typed line: only the op and slot that open it. */
 function opensTypedLine(state: TargetState): boolean {
-  return state.typedLine !== undefined && state.lastSlot < 0;
+  return state.typed?.status === 'unopened';
+}
+
+/** The typed block is open and its current line may not end it: only another line after it may follow. */
+function mustContinueBlock(state: TargetState): boolean {
+  return state.typed !== undefined && !mayCloseBlock(state.typed);
+}
+
+function owesPrefix(state: TargetState): boolean {
+  return state.phase === 'line_text' && (state.typed?.required.length ?? 0) > 0;
 }
 
 function allowedSlots(state: TargetState, op: OpKind): number[] {
@@ -313,12 +307,14 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
     case 'after_no_change':
       return specials([vocabulary.eos]);
     case 'need_slot':
-      if (opensTypedLine(state)) return specials([vocabulary.slots[state.typedLine!.slot] as number]);
+      if (opensTypedLine(state)) return specials([vocabulary.slots[state.typed!.slot] as number]);
+      if (mustContinueBlock(state)) return specials([vocabulary.slots[state.typed!.slot + 1] as number]);
       return specials(allowedSlots(state, state.op as OpKind).map((slot) => vocabulary.slots[slot] as number));
     case 'line_text':
-      if (state.requiredBytes.length > 0) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
+      if (owesPrefix(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
       return { textTokens: true, excludedTextIds: [...state.lineBreakingIds], specialIds: [vocabulary.endLine] };
     case 'after_op':
+      if (mustContinueBlock(state)) return specials([vocabulary.insert]);
       return specials([...availableOps(state), vocabulary.eos]);
     default:
       return specials([]);
@@ -327,7 +323,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
 
 /** Whether `id` may come next; the same rule as allowedNextTokens, without building lists. */
 export function isAllowedNext(state: TargetState, id: number): boolean {
-  if (state.phase === 'line_text' && state.requiredBytes.length > 0) return state.isText(id) && isAgreeingText(state, id);
+  if (owesPrefix(state)) return state.isText(id) && isAgreeingText(state, id);
   if (state.phase === 'line_text' && state.isText(id)) return !state.lineBreakingIds.has(id);
   return allowedNextTokens(state).specialIds.includes(id);
 }
@@ -348,21 +344,26 @@ export function advanceTarget(state: TargetState, id: number): TargetState {
     case 'need_slot': {
       const slot = vocabulary.slots.indexOf(id);
       const taken = state.op !== 'insert';
-      const requiredBytes = opensTypedLine(state) ? encodeWtf8(state.typedLine!.prefix) : NO_BYTES;
-      const next = { ...state, lastSlot: slot, lastSlotTaken: taken, op: undefined, requiredBytes: Uint8Array.from(requiredBytes) };
+      const next = { ...state, lastSlot: slot, lastSlotTaken: taken, op: undefined, ...(state.typed ? { typed: nextBlock(state.typed, state.op, slot) } : {}) };
       return { ...next, phase: state.op === 'delete' ? 'after_op' : 'line_text' };
     }
     case 'line_text':
       if (id === vocabulary.endLine) return { ...state, phase: 'after_op' };
-      if (state.requiredBytes.length === 0) return state;
-      return { ...state, requiredBytes: state.requiredBytes.subarray(Math.min(state.tokenBytes(id).length, state.requiredBytes.length)) };
+      return state.typed?.status === 'open' ? { ...state, typed: writeBytes(state.typed, state.tokenBytes(id)) } : state;
     default:
       return { ...state, phase: 'invalid', reason: `no token allowed after phase ${state.phase}` };
   }
 }
 
+/** The typed block after an op on `slot`: opened by the first op, kept open by a line inserted right after it, else closed. */
+function nextBlock(block: TypedBlock, op: OpKind | undefined, slot: number): TypedBlock {
+  if (block.status === 'unopened') return openBlock(block);
+  if (block.status === 'closed') return block;
+  return !mayCloseBlock(block) && op === 'insert' && slot === block.slot + 1 ? continueBlock(block) : closeBlock(block);
+}
+
 function isAgreeingText(state: TargetState, id: number): boolean {
-  return !state.lineBreakingIds.has(id) && agreesWithRequired(state.tokenBytes(id), state.requiredBytes);
+  return !state.lineBreakingIds.has(id) && state.typed !== undefined && agreesWithRequired(state.typed, state.tokenBytes(id));
 }
 
 /** Text ids that may continue a line still owing typed bytes; a scan of the vocabulary. */

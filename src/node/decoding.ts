@@ -13,6 +13,12 @@ export const PREFILL_CHUNK_TOKENS = 256;
 export const MAX_LOOKUP_NGRAM = 3;
 /** Draft tokens verified per pass: more rarely pay off, and each costs a logits row. */
 export const MAX_DRAFT_TOKENS = 8;
+/**
+ * New tokens for a typed line's completion, at most: the rest of the change and of the line
+ * after the cursor. A model that has not closed the line by then has lost the thread, and the
+ * windows after the cursor's own still need the budget.
+ */
+export const MAX_TYPED_LINE_TOKENS = 48;
 /** How far decoding leans towards copying the prompt (see pickToken); 0 is plain greedy. */
 export const COPY_BIAS_NATS = 3;
 
@@ -118,7 +124,9 @@ export async function generateTarget(
   // lookup, but are not scored: the model did not choose them.
   const generated: number[] = [...forced];
   const copyHint = (): CopyHint | undefined => {
-    if (copyBiasNats <= 0 || generated.length === 0) return undefined;
+    // While a typed prefix is still owed, the prompt continues with the half-typed word's own
+    // tokens ("in" "ne" for "inne"): leaning towards them would undo the healing into "inner".
+    if (copyBiasNats <= 0 || generated.length === 0 || (state.typed?.required.length ?? 0) > 0) return undefined;
     const id = lookupDraft(promptIds, generated, 1)[0];
     return id === undefined ? undefined : { id, biasNats: copyBiasNats };
   };
@@ -179,7 +187,7 @@ export async function decodeWindow(
   for (const id of forced) initial = advanceTarget(initial, id);
   if (initial.phase === 'invalid') throw new Error(`typed line opening rejected by the grammar: ${initial.reason}`);
   const ids = [...prompt.ids, ...forced];
-  const limit = Math.min(maxNewTokens, model.manifest.maxPositions - ids.length);
+  const limit = Math.min(typedLine ? MAX_TYPED_LINE_TOKENS : maxNewTokens, maxNewTokens, model.manifest.maxPositions - ids.length);
   if (limit <= 0) return undefined;
   const { cache, prefixes } = model;
   let done = prefixes.restoreLongestPrefix(ids, cache);

@@ -201,7 +201,7 @@ describe('serializeTarget / parseTarget', () => {
   });
 
   it('a typed line opens the target: only its replace and slot, then text that keeps the typed prefix', () => {
-    const typedLine = { slot: 1, prefix: '  return ite' };
+    const typedLine = { slot: 1, prefix: '  return ite', suffix: '' };
     let state = initialTargetState(tokenizer, 3, { typedLine });
     const { vocabulary } = state;
     expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.replace]);
@@ -225,19 +225,50 @@ describe('serializeTarget / parseTarget', () => {
     for (const id of tokenizer.encode('items;')) state = advanceTarget(state, id);
     expect(state.phase).toBe('line_text');
     expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.endLine]);
+    state = advanceTarget(state, vocabulary.endLine);
+    expect(allowedNextTokens(state).specialIds).toContain(vocabulary.eos);
+  });
+
+  it('a typed line keeps what followed the cursor: its block may only end on a line that ends with it', () => {
+    const typedLine = { slot: 0, prefix: 'call(', suffix: ');' };
+    const { vocabulary } = initialTargetState(tokenizer, 2, { typedLine });
+    const walk = (text: string): TargetState => {
+      let state = initialTargetState(tokenizer, 2, { typedLine });
+      for (const id of [vocabulary.replace, vocabulary.slots[0]!, ...tokenizer.encode(text), vocabulary.endLine]) state = advanceTarget(state, id);
+      return state;
+    };
+    // Unchanged ('call();') or without the suffix: only a line inserted right after may follow.
+    for (const text of ['call();', 'call(a)']) {
+      const state = walk(text);
+      expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.insert]);
+      expect(allowedNextTokens(advanceTarget(state, vocabulary.insert)).specialIds).toEqual([vocabulary.slots[1]]);
+    }
+    // 'call(a' then a new line 'b);' is a completion that inserted 'a\nb' at the cursor.
+    let state = advanceTarget(advanceTarget(walk('call(a'), vocabulary.insert), vocabulary.slots[1]!);
+    for (const id of tokenizer.encode('b);')) state = advanceTarget(state, id);
+    state = advanceTarget(advanceTarget(state, vocabulary.endLine), vocabulary.eos);
+    expect(state.phase).toBe('done');
+    expect(allowedNextTokens(walk('call(a);')).specialIds).toContain(vocabulary.eos);
   });
 
   it('the typed line opening is how the finished line starts, whatever is typed next (property)', () => {
+    const insertedArbitrary = fc.oneof(
+      lineArbitrary.filter((text) => text !== ''),
+      fc.tuple(lineArbitrary, lineArbitrary).map(([first, second]) => `${first}\n${second}`),
+    );
     fc.assert(
-      fc.property(lineArbitrary, lineArbitrary.filter((text) => text !== ''), lineArbitrary, (prefix, inserted, suffix) => {
+      fc.property(lineArbitrary, insertedArbitrary, lineArbitrary, (prefix, inserted, suffix) => {
         const target: EditWindow = { path: 'a.ts', startLine: 0, lines: ['a', `${prefix}${suffix}`, 'c'] };
-        const ids = serializeTarget(target, ['a', `${prefix}${inserted}${suffix}`, 'c'], tokenizer);
-        const typedLine = { slot: 1, prefix };
+        const ids = serializeTarget(target, ['a', ...`${prefix}${inserted}${suffix}`.split('\n'), 'c'], tokenizer);
+        const typedLine = { slot: 1, prefix, suffix };
         const opening = typedLineOpening(typedLine, tokenizer);
+        // A multi-line insertion can leave the typed line as it was and only add lines (then
+        // the canonical target does not open with it); every other target must.
+        if (inserted.includes('\n') && ids[0] !== opening[0]) return;
         expect(ids.slice(0, opening.length)).toEqual(opening);
         walkAllowed(ids, initialTargetState(tokenizer, 3, { typedLine }));
       }),
-      { numRuns: 400 },
+      { numRuns: 500 },
     );
   });
 
