@@ -26,10 +26,15 @@ const silent: Logger = { info: () => undefined, warn: () => undefined };
 const grammars = new Grammars({ logger: silent });
 afterAll(() => grammars.dispose());
 
-/** Real files of every language; the small fixtures repeated so that they have many top-level nodes. */
+/**
+ * Real files of every language; the small fixtures repeated so that they have many top-level
+ * nodes. The TypeScript and Python files are frozen copies of this project's own sources: the
+ * random edits are seeded by the text, so reading the live files made this test's inputs change
+ * with every unrelated edit to them.
+ */
 const FILES: readonly { path: string; text: string }[] = [
-  { path: 'propagation.ts', text: readFileSync(join(REPO, 'src', 'core', 'propagation.ts'), 'utf8') },
-  { path: 'model.py', text: readFileSync(join(REPO, 'training', 'model.py'), 'utf8') },
+  { path: 'propagation.ts', text: readFileSync(join(FIXTURES, 'propagation.ts.txt'), 'utf8') },
+  { path: 'model.py', text: readFileSync(join(FIXTURES, 'model.py.txt'), 'utf8') },
   { path: 'server.go', text: readFileSync(join(FIXTURES, 'server.go'), 'utf8').repeat(4) },
   { path: 'shapes.rs', text: readFileSync(join(FIXTURES, 'shapes.rs'), 'utf8').repeat(4) },
   { path: 'lib.js', text: readFileSync(join(FIXTURES, 'lib.js'), 'utf8').repeat(4) },
@@ -136,7 +141,7 @@ describe('incremental re-indexing', () => {
   });
 
   it('re-walks only the declarations an edit touches and keeps the facts of the others', async () => {
-    const text = readFileSync(join(REPO, 'src', 'core', 'propagation.ts'), 'utf8');
+    const text = (FILES[0] as { text: string }).text;
     const parser = await grammars.parser('typescript');
     if (!parser) throw new Error('the typescript grammar did not load');
     const rules = syntaxRules('typescript');
