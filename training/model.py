@@ -87,17 +87,19 @@ class Attention(nn.Module):
         return self.out(attended), new_key, new_value
 
 
+def causal_mask(new_len: int, total_len: int, device: torch.device) -> torch.Tensor:
+    """bool [new_len, total_len]: the new positions (the last new_len of total_len) see
+    themselves and every earlier position. Plain ops, so it exports with a dynamic past length."""
+    query_positions = torch.arange(new_len, device=device).unsqueeze(1) + (total_len - new_len)
+    return torch.arange(total_len, device=device).unsqueeze(0) <= query_positions
+
+
 def explicit_attention(
     query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, padding_mask: Optional[torch.Tensor], scale: float
 ) -> torch.Tensor:
     """Causal attention of new_len queries over past_len + new_len keys, written with plain ops
     so it exports to ONNX opset 17 with dynamic past_len (including 0)."""
-    new_len = query.shape[2]
-    total_len = key.shape[2]
-    past_len = total_len - new_len
-    query_positions = torch.arange(new_len, device=query.device).unsqueeze(1) + past_len
-    key_positions = torch.arange(total_len, device=query.device).unsqueeze(0)
-    allowed = key_positions <= query_positions
+    allowed = causal_mask(query.shape[2], key.shape[2], query.device)
     scores = torch.matmul(query, key.transpose(-1, -2)) * scale
     scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
     if padding_mask is not None:
@@ -220,9 +222,7 @@ class NextEditTransformer(nn.Module):
         # Summing the heads' dot products scores the whole key vector; RoPE makes it position-aware.
         scores = torch.matmul(query.float(), keys.float().transpose(-1, -2)).sum(dim=1) * width ** -0.5
         total_len = keys.shape[2]
-        query_positions = torch.arange(new_len, device=hidden.device).unsqueeze(1) + (total_len - new_len)
-        allowed = torch.arange(total_len, device=hidden.device).unsqueeze(0) <= query_positions
-        scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
+        scores = scores.masked_fill(~causal_mask(new_len, total_len, hidden.device), torch.finfo(scores.dtype).min)
         if padding_mask is not None:
             scores = scores.masked_fill(~padding_mask[:, None, :], torch.finfo(scores.dtype).min)
         pointer = torch.softmax(scores, dim=-1)
