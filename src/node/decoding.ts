@@ -14,9 +14,9 @@ export const MAX_LOOKUP_NGRAM = 3;
 /** Draft tokens verified per pass: more rarely pay off, and each costs a logits row. */
 export const MAX_DRAFT_TOKENS = 8;
 /**
- * New tokens for a typed line's completion, at most: the rest of the change and of the line
- * after the cursor. A model that has not closed the line by then has lost the thread, and the
- * windows after the cursor's own still need the budget.
+ * New tokens a typed line's completion may add, at most, besides rewriting the text after the
+ * cursor. A model that has not closed the line by then has lost the thread, and the windows
+ * after the cursor's own still need the budget.
  */
 export const MAX_TYPED_LINE_TOKENS = 48;
 /** How far decoding leans towards copying the prompt (see pickToken); 0 is plain greedy. */
@@ -187,7 +187,8 @@ export async function decodeWindow(
   for (const id of forced) initial = advanceTarget(initial, id);
   if (initial.phase === 'invalid') throw new Error(`typed line opening rejected by the grammar: ${initial.reason}`);
   const ids = [...prompt.ids, ...forced];
-  const limit = Math.min(typedLine ? MAX_TYPED_LINE_TOKENS : maxNewTokens, maxNewTokens, model.manifest.maxPositions - ids.length);
+  const typedLimit = typedLine ? MAX_TYPED_LINE_TOKENS + model.tokenizer.encode(typedLine.suffix).length : maxNewTokens;
+  const limit = Math.min(typedLimit, maxNewTokens, model.manifest.maxPositions - ids.length);
   if (limit <= 0) return undefined;
   const { cache, prefixes } = model;
   let done = prefixes.restoreLongestPrefix(ids, cache);
