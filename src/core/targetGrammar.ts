@@ -7,10 +7,12 @@ import { MAX_WINDOW_SLOTS, preTokenize, slotTokenName, type BpeTokenizer } from 
 import type { EditWindow } from './ports';
 import {
   agreesWithRequired,
+  atInsertionPoint,
   closeBlock,
   continueBlock,
   mayCloseBlock,
   openBlock,
+  startsLikeSuffix,
   typedBlock,
   validateTypedLine,
   writeBytes,
@@ -282,6 +284,10 @@ function owesPrefix(state: TargetState): boolean {
   return state.phase === 'line_text' && (state.typed?.required.length ?? 0) > 0;
 }
 
+function atInsertion(state: TargetState): boolean {
+  return state.phase === 'line_text' && state.typed !== undefined && atInsertionPoint(state.typed);
+}
+
 function allowedSlots(state: TargetState, op: OpKind): number[] {
   const slots: number[] = [];
   const first = Math.max(0, state.lastSlot + (state.lastSlotTaken ? 1 : 0));
@@ -312,6 +318,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
       return specials(allowedSlots(state, state.op as OpKind).map((slot) => vocabulary.slots[slot] as number));
     case 'line_text':
       if (owesPrefix(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
+      if (atInsertion(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [vocabulary.endLine] };
       return { textTokens: true, excludedTextIds: [...state.lineBreakingIds], specialIds: [vocabulary.endLine] };
     case 'after_op':
       if (mustContinueBlock(state)) return specials([vocabulary.insert]);
@@ -323,7 +330,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
 
 /** Whether `id` may come next; the same rule as allowedNextTokens, without building lists. */
 export function isAllowedNext(state: TargetState, id: number): boolean {
-  if (owesPrefix(state)) return state.isText(id) && isAgreeingText(state, id);
+  if (owesPrefix(state) || (atInsertion(state) && state.isText(id))) return state.isText(id) && isAgreeingText(state, id);
   if (state.phase === 'line_text' && state.isText(id)) return !state.lineBreakingIds.has(id);
   return allowedNextTokens(state).specialIds.includes(id);
 }
@@ -362,11 +369,15 @@ function nextBlock(block: TypedBlock, op: OpKind | undefined, slot: number): Typ
   return !mayCloseBlock(block) && op === 'insert' && slot === block.slot + 1 ? continueBlock(block) : closeBlock(block);
 }
 
+/** A text token the typed line may take next: it agrees with the prefix still owed, or does not start copying the suffix. */
 function isAgreeingText(state: TargetState, id: number): boolean {
-  return !state.lineBreakingIds.has(id) && state.typed !== undefined && agreesWithRequired(state.typed, state.tokenBytes(id));
+  const { typed } = state;
+  if (state.lineBreakingIds.has(id) || typed === undefined) return false;
+  const bytes = state.tokenBytes(id);
+  return typed.required.length > 0 ? agreesWithRequired(typed, bytes) : !startsLikeSuffix(typed, bytes);
 }
 
-/** Text ids that may continue a line still owing typed bytes; a scan of the vocabulary. */
+/** Text ids the typed line may take next (isAgreeingText); a scan of the vocabulary. */
 function agreeingTextIds(state: TargetState): number[] {
   const ids: number[] = [];
   const first = Math.max(...state.vocabulary.slots) + 1;

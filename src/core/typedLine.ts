@@ -80,10 +80,26 @@ export function closeBlock(block: TypedBlock): TypedBlock {
 
 /** Whether a token's bytes agree with what the line must still start with. */
 export function agreesWithRequired(block: TypedBlock, tokenBytes: Uint8Array): boolean {
-  const { required } = block;
-  if (tokenBytes.length === 0) return false;
-  const length = Math.min(tokenBytes.length, required.length);
-  for (let index = 0; index < length; index++) if (tokenBytes[index] !== required[index]) return false;
+  return tokenBytes.length > 0 && sameStart(tokenBytes, block.required);
+}
+
+/**
+ * Right after the typed prefix, where the insertion begins: a token that starts copying the
+ * suffix there would insert nothing, which is the small model's favourite answer (it rewrites
+ * the line as it is, then has to invent lines to end the block). So the insertion may not open
+ * with the suffix's own first bytes; a line break (ending the line at the cursor) may.
+ */
+export function atInsertionPoint(block: TypedBlock): boolean {
+  return block.status === 'open' && !block.lineInserted && block.required.length === 0 && block.line.length === block.prefixLength && block.suffix.length > 0;
+}
+
+export function startsLikeSuffix(block: TypedBlock, tokenBytes: Uint8Array): boolean {
+  return sameStart(tokenBytes, block.suffix);
+}
+
+function sameStart(a: Uint8Array, b: Uint8Array): boolean {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) if (a[index] !== b[index]) return false;
   return true;
 }
 

@@ -243,6 +243,14 @@ describe('serializeTarget / parseTarget', () => {
       expect(allowedNextTokens(state).specialIds).toEqual([vocabulary.insert]);
       expect(allowedNextTokens(advanceTarget(state, vocabulary.insert)).specialIds).toEqual([vocabulary.slots[1]]);
     }
+    // Right after the prefix, the insertion may not open by copying the suffix ('call();' as it
+    // was), but it may end the line there.
+    let atCursor = initialTargetState(tokenizer, 2, { typedLine });
+    for (const id of [vocabulary.replace, vocabulary.slots[0]!, ...tokenizer.encode('call(')]) atCursor = advanceTarget(atCursor, id);
+    expect(advanceTarget(atCursor, tokenizer.encode(')')[0]!).phase).toBe('invalid');
+    expect(allowedNextTokens(atCursor).onlyTextIds).not.toContain(tokenizer.encode(')')[0]);
+    expect(allowedNextTokens(atCursor).onlyTextIds).toContain(tokenizer.encode('a')[0]);
+    expect(advanceTarget(atCursor, vocabulary.endLine).phase).toBe('after_op');
     // 'call(a' then a new line 'b);' is a completion that inserted 'a\nb' at the cursor.
     let state = advanceTarget(advanceTarget(walk('call(a'), vocabulary.insert), vocabulary.slots[1]!);
     for (const id of tokenizer.encode('b);')) state = advanceTarget(state, id);
@@ -266,6 +274,8 @@ describe('serializeTarget / parseTarget', () => {
         // the canonical target does not open with it); every other target must.
         if (inserted.includes('\n') && ids[0] !== opening[0]) return;
         expect(ids.slice(0, opening.length)).toEqual(opening);
+        // The one target the grammar gives up: an insertion that opens like the suffix.
+        if (suffix !== '' && inserted[0] === suffix[0]) return;
         walkAllowed(ids, initialTargetState(tokenizer, 3, { typedLine }));
       }),
       { numRuns: 500 },
