@@ -14,6 +14,7 @@ export {
   initialTargetState,
   isAllowedNext,
   lineBreakingTokenIds,
+  owesTypedPrefix,
   parseTarget,
   promptVocabulary,
   serializeTarget,

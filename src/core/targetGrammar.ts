@@ -280,7 +280,8 @@ function mustContinueBlock(state: TargetState): boolean {
   return state.typed !== undefined && !mayCloseBlock(state.typed);
 }
 
-function owesPrefix(state: TargetState): boolean {
+/** A typed line's prefix is still being written: only tokens that agree with it may come. */
+export function owesTypedPrefix(state: TargetState): boolean {
   return state.phase === 'line_text' && (state.typed?.required.length ?? 0) > 0;
 }
 
@@ -317,7 +318,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
       if (mustContinueBlock(state)) return specials([vocabulary.slots[state.typed!.slot + 1] as number]);
       return specials(allowedSlots(state, state.op as OpKind).map((slot) => vocabulary.slots[slot] as number));
     case 'line_text':
-      if (owesPrefix(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
+      if (owesTypedPrefix(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [] };
       if (atInsertion(state)) return { textTokens: true, excludedTextIds: [], onlyTextIds: agreeingTextIds(state), specialIds: [vocabulary.endLine] };
       return { textTokens: true, excludedTextIds: [...state.lineBreakingIds], specialIds: [vocabulary.endLine] };
     case 'after_op':
@@ -330,7 +331,7 @@ export function allowedNextTokens(state: TargetState): AllowedTokens {
 
 /** Whether `id` may come next; the same rule as allowedNextTokens, without building lists. */
 export function isAllowedNext(state: TargetState, id: number): boolean {
-  if (owesPrefix(state) || (atInsertion(state) && state.isText(id))) return state.isText(id) && isAgreeingText(state, id);
+  if (owesTypedPrefix(state) || (atInsertion(state) && state.isText(id))) return state.isText(id) && isAgreeingText(state, id);
   if (state.phase === 'line_text' && state.isText(id)) return !state.lineBreakingIds.has(id);
   return allowedNextTokens(state).specialIds.includes(id);
 }

@@ -2,7 +2,7 @@
 // speculation, and the prefill that reuses the longest cached prompt prefix.
 
 import type { ModelInput } from '../core/ports';
-import { advanceTarget, allowedNextTokens, initialTargetState, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
+import { advanceTarget, allowedNextTokens, initialTargetState, owesTypedPrefix, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
 import type { TargetState } from '../core/prompt';
 import { forward, lastRow } from './loadedModel';
 import type { LoadedModel } from './loadedModel';
@@ -126,7 +126,7 @@ export async function generateTarget(
   const copyHint = (): CopyHint | undefined => {
     // While a typed prefix is still owed, the prompt continues with the half-typed word's own
     // tokens ("in" "ne" for "inne"): leaning towards them would undo the healing into "inner".
-    if (copyBiasNats <= 0 || generated.length === 0 || (state.typed?.required.length ?? 0) > 0) return undefined;
+    if (copyBiasNats <= 0 || generated.length === 0 || owesTypedPrefix(state)) return undefined;
     const id = lookupDraft(promptIds, generated, 1)[0];
     return id === undefined ? undefined : { id, biasNats: copyBiasNats };
   };

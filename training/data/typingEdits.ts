@@ -4,7 +4,7 @@
 // the middle and keep the text that follows (fill in the middle), and it may find what to type
 // in the text the user just deleted.
 
-import { lineStartOffsets, positionAt, recordEdit, splitLines, windowAfterSites, type Example, type Rng } from './documents';
+import { IDENTIFIER, lineStartOffsets, positionAt, recordEdit, splitLines, windowAfterSites, type Example, type Rng } from './documents';
 import { snippetsFor, withUnrelatedEdit, type SequenceContext } from './siteSequence';
 
 /** Lines the typed change spans, at most (the benchmark's hunks have up to 6). */
@@ -34,7 +34,7 @@ export function boundaries(line: string): number[] {
  * one drawn is too short to shorten).
  */
 export function olderVersion(text: string, rng: Rng): string | undefined {
-  const words = [...text.matchAll(/[A-Za-z_$][\w$]*/g)];
+  const words = [...text.matchAll(IDENTIFIER)];
   if (words.length === 0) return undefined;
   const word = rng.pick(words);
   const start = word.index ?? 0;
