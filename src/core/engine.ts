@@ -13,6 +13,7 @@ import type {
   Snippet,
   Suggestion,
 } from './types';
+import { withCompletionDrafts } from './completionDrafts';
 import { modelSuggestions, modelWindows } from './modelCandidates';
 import { TextProvider } from './textProvider';
 import { relatedPaths } from './relatedPaths';
@@ -244,7 +245,9 @@ export class Engine implements NextEditEngine {
     if (await this.stopAfterStage(deadline)) return none(this.abortReason(deadline));
     const model = this.dependencies.model;
     if (sources !== 'symbolic' && model && !deadline.signal.aborted) {
-      const windows = modelWindows(cursor, text, candidates, history);
+      const windows = modelWindows(cursor, text, candidates, history).map((window) =>
+        withCompletionDrafts(window, text, snippets, history, this.dependencies.index),
+      );
       const predictions = await timed('model', () =>
         deadline.race(model.predict({ history, snippets, windows, deadlineMs: deadline.atMs }, deadline.signal)),
       );

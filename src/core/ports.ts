@@ -65,6 +65,12 @@ export interface Scope extends LineSpan {
   readonly kind: SymbolKind;
 }
 
+/** A name the workspace index knows and in how many files it occurs. */
+export interface NameCount {
+  readonly name: string;
+  readonly files: number;
+}
+
 /** Per-file facts from a syntax tree. Queries are synchronous over in-memory state. */
 export interface WorkspaceIndex {
   /** Paths currently indexed, workspace-relative with '/' separators. */
@@ -72,6 +78,8 @@ export interface WorkspaceIndex {
   definitions(name: string): readonly SymbolDefinition[];
   /** Identifier occurrences of `name` across the workspace, at most `limit`. */
   occurrences(name: string, limit: number): readonly SymbolOccurrence[];
+  /** Names that start with `prefix` (and are longer), most widely used first, at most `limit`. */
+  namesStartingWith(prefix: string, limit: number): readonly NameCount[];
   /** Identifiers (name, position) in one file, in document order. */
   identifiersIn(path: string): readonly SymbolOccurrence[];
   imports(path: string): readonly ImportInfo[];
@@ -100,6 +108,11 @@ export interface EditWindow {
    * change" (judged by its score), and only an insertion at the cursor is offered.
    */
   readonly typing?: boolean;
+  /**
+   * While typing: insertions at the cursor that the engine found in the code (completionDrafts.ts).
+   * The model scores each next to its own answer and returns whichever it finds likeliest.
+   */
+  readonly drafts?: readonly string[];
 }
 
 export interface ModelInput {

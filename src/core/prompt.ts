@@ -21,7 +21,7 @@ export {
   typedLineOpening,
 } from './targetGrammar';
 export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState } from './targetGrammar';
-export { typedLineOf } from './typedLine';
+export { linesWithInsertion, typedLineOf } from './typedLine';
 export type { TypedLine } from './typedLine';
 
 export interface PromptBudget {

@@ -125,3 +125,9 @@ export function mayCloseBlock(block: TypedBlock): boolean {
   for (let index = 1; index <= suffix.length; index++) if (line[line.length - index] !== suffix[suffix.length - index]) return false;
   return true;
 }
+
+/** The window's lines once `insertion` (which may hold line breaks) is typed at the cursor. */
+export function linesWithInsertion(window: EditWindow, typedLine: TypedLine, insertion: string): string[] {
+  const typed = `${typedLine.prefix}${insertion}${typedLine.suffix}`.split(/\r\n|\r|\n/);
+  return [...window.lines.slice(0, typedLine.slot), ...typed, ...window.lines.slice(typedLine.slot + 1)];
+}

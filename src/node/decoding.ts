@@ -4,7 +4,9 @@
 import type { ModelInput } from '../core/ports';
 import { advanceTarget, allowedNextTokens, initialTargetState, owesTypedPrefix, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
 import type { TargetState } from '../core/prompt';
+import { scoreDrafts, type ScoredDraft } from './draftScoring';
 import { forward, lastRow } from './loadedModel';
+import { targetLogProbability } from './tokenScores';
 import type { LoadedModel } from './loadedModel';
 
 /** Prefill runs in chunks of this many tokens so a cancel lands between passes. */
@@ -68,12 +70,9 @@ export function pickToken(logits: Float32Array, state: TargetState, hint?: CopyH
     }
   }
   if (bestId < 0) return undefined;
-  let max = -Infinity;
-  for (let id = 0; id < logits.length; id++) if (logits[id]! > max) max = logits[id]!;
-  let sum = 0;
-  for (let id = 0; id < logits.length; id++) sum += Math.exp(logits[id]! - max);
-  return { id: bestId, logProbability: logits[bestId]! - max - Math.log(sum) };
+  return { id: bestId, logProbability: targetLogProbability(logits, state, bestId) };
 }
+
 
 /**
  * Draft tokens by prompt lookup: where the last `ngram` generated tokens (plus the one just
@@ -205,14 +204,20 @@ export async function decodeWindow(
   if (!logits) return undefined;
   prefixes.remember(ids, cache);
   const firstLogits = lastRow(logits, model.manifest.vocabSize);
+  const drafts = typedLine ? await scoreDrafts(model, window, typedLine, forced, firstLogits, initial, limit, shouldStop) : undefined;
+  counters.forwardPasses += drafts?.forwardPasses ?? 0;
+  const drafted = drafts?.scored.reduce<ScoredDraft | undefined>((best, draft) => (!best || draft.logProbabilitySum > best.logProbabilitySum ? draft : best), undefined);
+  const draftResult = drafted && { newLines: drafted.newLines, score: Math.exp(drafted.logProbabilitySum) };
+  // Probabilities sum to one: no target the model could write is likelier than a draft it
+  // gives more than half, so decoding one would only spend the budget.
+  if (draftResult && draftResult.score > 0.5) return draftResult;
   const generation = await generateTarget(model, prompt.ids, firstLogits, initial, forced.length + limit, shouldStop, speculate, COPY_BIAS_NATS, forced);
-  if (!generation) return undefined;
+  if (!generation) return draftResult;
   counters.forwardPasses += generation.forwardPasses;
   // <|no_change|> decides the answer; the forced <|eos|> after it is not worth a pass.
   if (generation.state.phase === 'after_no_change') return { newLines: null, score: generationScore(generation) };
-  if (generation.state.phase !== 'done') return undefined;
-  const parsed = parseTarget(generation.ids, window, model.tokenizer, options);
-  if (parsed.kind === 'invalid') return undefined;
+  const parsed = generation.state.phase === 'done' ? parseTarget(generation.ids, window, model.tokenizer, options) : undefined;
+  if (!parsed || parsed.kind === 'invalid' || (drafted && drafted.logProbabilitySum >= generation.logProbabilitySum)) return draftResult;
   return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: generationScore(generation) };
 }
 

@@ -12,6 +12,8 @@ import type { LoadedModel } from './loadedModel';
 // The evaluation script and the tests drive decoding through this module, as the bundle does.
 export { forward, loadModel } from './loadedModel';
 export { decodeWindow, generateTarget, generationScore, lookupDraft, pickToken } from './decoding';
+export { draftWalk, scoreDrafts } from './draftScoring';
+export { targetLogProbability } from './tokenScores';
 
 export interface LoadRequest {
   readonly type: 'load';

@@ -7,7 +7,8 @@
 
 import { LRUCache } from 'lru-cache';
 import type { Parser, Tree } from 'web-tree-sitter';
-import type { ImportInfo, Logger, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../core/ports';
+import { namesWithPrefix } from '../core/completionDrafts';
+import type { ImportInfo, Logger, NameCount, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../core/ports';
 import type { Position } from '../core/types';
 import { positiveInteger } from '../core/validation';
 import { type Grammars, languageForPath } from './grammars';
@@ -113,6 +114,10 @@ export class TreeSitterIndex implements WorkspaceIndex {
       }
     }
     return found;
+  }
+
+  namesStartingWith(prefix: string, limit: number): readonly NameCount[] {
+    return namesWithPrefix(fileCounts(this.filesByName), prefix, limit);
   }
 
   identifiersIn(path: string): readonly SymbolOccurrence[] {
@@ -253,4 +258,8 @@ function linkedNames(facts: FileFacts): Set<string> {
   const names = new Set(facts.names);
   for (const definition of facts.definitions) names.add(definition.name);
   return names;
+}
+
+function* fileCounts(filesByName: ReadonlyMap<string, ReadonlySet<string>>): Iterable<readonly [string, number]> {
+  for (const [name, paths] of filesByName) yield [name, paths.size];
 }

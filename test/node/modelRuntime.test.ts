@@ -11,9 +11,9 @@ import * as esbuild from 'esbuild';
 import * as ort from 'onnxruntime-node';
 import { BpeTokenizer, SPECIAL_TOKENS } from '../../src/core/bpe';
 import type { EditWindow, Logger, ModelInput } from '../../src/core/ports';
-import { advanceTarget, initialTargetState, promptVocabulary, serializePrompt, serializeTarget } from '../../src/core/prompt';
+import { advanceTarget, initialTargetState, linesWithInsertion, promptVocabulary, serializePrompt, serializeTarget, typedLineOf, typedLineOpening } from '../../src/core/prompt';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
-import { forward, generateTarget, loadModel, lookupDraft, pickToken } from '../../src/node/modelWorker';
+import { draftWalk, forward, generateTarget, loadModel, lookupDraft, pickToken, scoreDrafts, targetLogProbability } from '../../src/node/modelWorker';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = path.resolve(__dirname, '../..');
@@ -344,6 +344,51 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     expect(tilted?.logProbability).toBeCloseTo(-Math.log(Math.exp(2) + loaded.manifest.vocabSize - 1), 4);
     // A hint the grammar forbids here (a slot token inside a line) changes nothing.
     expect(pickToken(logits, textState, { id: promptVocabulary(loaded.tokenizer).slots[1]!, biasNats: 100 })?.id).toBe(favourite);
+    await loaded.session.release();
+  });
+
+  it('scores each completion draft as one-token-at-a-time teacher forcing would, and leaves the cache at the prompt', async () => {
+    const randomDir = path.join(work, 'random-drafts');
+    python(['-m', 'training.export', '--random-config', 'tiny', '--out', randomDir, '--tokenizer', path.join(work, 'tokenizer.json')]);
+    const loaded = await loadModel(path.join(randomDir, 'manifest.json'));
+    if (typeof loaded === 'string') throw new Error(loaded);
+    // "const valu|e5 = 5;": the half-typed word must heal into whatever each draft makes of it.
+    const typing: EditWindow = { ...window(5), cursor: { line: 0, character: 10 }, typing: true, drafts: ['X', 'e', 'Y7;\n// next'] };
+    const typedLine = typedLineOf(typing, [])!;
+    const options = { typedLine };
+    const forced = typedLineOpening(typedLine, loaded.tokenizer);
+    let initial = initialTargetState(loaded.tokenizer, typing.lines.length, options);
+    for (const id of forced) initial = advanceTarget(initial, id);
+    const prompt = [...serializePrompt({ history: [], snippets: [], window: typing }, loaded.tokenizer).ids, ...forced];
+    loaded.cache.truncate(0);
+    const prefill = await forward(loaded, prompt, 1);
+    const scores = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => false);
+    expect(loaded.cache.length).toBe(prompt.length);
+    // The typed-line grammar judges drafts as it judges the model's own tokens: 'e' opens the
+    // insertion with the text after the cursor, which it does not allow (typedLine.ts).
+    const expected = typing.drafts!.filter((draft) => draftWalk(serializeTarget(typing, linesWithInsertion(typing, typedLine, draft), loaded.tokenizer), forced, initial, 64));
+    expect(scores.scored.map((scored) => scored.draft)).toEqual(expected);
+    expect(expected).toEqual(['X', 'Y7;\n// next']);
+    expect(expected).not.toContain('e');
+    for (const scored of scores.scored) {
+      expect(scored.newLines).toEqual(linesWithInsertion(typing, typedLine, scored.draft));
+      const walk = draftWalk(serializeTarget(typing, scored.newLines, loaded.tokenizer), forced, initial, 64)!;
+      let reference = 0;
+      let logits = prefill;
+      for (const [index, id] of walk.ids.entries()) {
+        reference += targetLogProbability(logits, walk.states[index]!, id);
+        logits = await forward(loaded, [id], 1);
+      }
+      loaded.cache.truncate(prompt.length);
+      expect(scored.logProbabilitySum).toBeCloseTo(reference, 3);
+      expect(scored.logProbabilitySum).toBeLessThan(0);
+    }
+    // A draft longer than the allowance is dropped, not cut short.
+    const short = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 2, () => false);
+    expect(short.scored.map((scored) => scored.draft)).not.toContain('Y7;\n// next');
+    // Stopped before the first draft: nothing scored, no pass spent.
+    const stopped = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => true);
+    expect(stopped).toEqual({ scored: [], forwardPasses: 0 });
     await loaded.session.release();
   });
 

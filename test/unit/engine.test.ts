@@ -139,6 +139,18 @@ describe('Engine', () => {
     expect(second.suggestions[0]!.edits[0]!.text).toBe('nter += 1;');
   });
 
+  it('offers the model completion drafts from the code while the user types, and none otherwise', async () => {
+    const seen: ModelInput[] = [];
+    const model = slowModel(1, (input) => (seen.push(input), []));
+    const { engine } = harness({ model });
+    engine.openDocument('a.ts', 'const counter = 0;\nfunction tick() {\n  \n}\n');
+    await engine.predict({ path: 'a.ts', position: { line: 2, character: 2 } }, {}, new AbortController().signal);
+    expect(seen[0]!.windows[0]!.drafts).toBeUndefined();
+    const cursor = typeText(engine, 'a.ts', 2, 2, 'cou', 10_000);
+    await engine.predict(cursor, {}, new AbortController().signal);
+    expect(seen[1]!.windows[0]).toMatchObject({ typing: true, drafts: ['nter'] });
+  });
+
   it('lets the newest request win and resolves the older one silently', async () => {
     const model = slowModel(200, () => []);
     const { engine, warnings } = harness({ model });

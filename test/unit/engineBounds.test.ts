@@ -60,6 +60,9 @@ class GeneratedIndex implements WorkspaceIndex {
     const file = NAME.exec(name)?.[1];
     return file === undefined ? [] : [{ name, path: diskPath(Number(file)), position: { line: 0, character: 13 }, length: name.length }];
   }
+  namesStartingWith(): readonly [] {
+    return [];
+  }
   identifiersIn(): readonly SymbolOccurrence[] {
     return [];
   }

@@ -3,7 +3,8 @@
 // find the files that mention, define or import a name. It re-reads the texts on every query, so
 // it is never stale and `update` only records that the engine asked for a refresh.
 
-import type { ImportInfo, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../../src/core/ports';
+import { namesWithPrefix } from '../../../src/core/completionDrafts';
+import type { ImportInfo, NameCount, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../../src/core/ports';
 import { identifiersInText } from '../../../src/core/symbols';
 import type { Position } from '../../../src/core/types';
 
@@ -45,6 +46,14 @@ export class MemoryIndex implements WorkspaceIndex {
       }
     }
     return found;
+  }
+
+  namesStartingWith(prefix: string, limit: number): readonly NameCount[] {
+    const files = new Map<string, number>();
+    for (const path of this.paths()) {
+      for (const name of new Set(identifiersInText(this.readText(path) ?? '').map((identifier) => identifier.name))) files.set(name, (files.get(name) ?? 0) + 1);
+    }
+    return namesWithPrefix(files, prefix, limit);
   }
 
   identifiersIn(path: string): readonly SymbolOccurrence[] {

@@ -112,6 +112,9 @@ class FakeIndex implements WorkspaceIndex {
     }
     return found.slice(0, limit);
   }
+  namesStartingWith(): readonly [] {
+    return [];
+  }
   identifiersIn(): readonly SymbolOccurrence[] {
     return [];
   }
