@@ -57,7 +57,7 @@ for (let example = 0; example < examples && stats.examples < exampleCount; examp
   stats.prefillMs.push(performance.now() - startMs);
   startMs = performance.now();
   const state = initialTargetState(model.tokenizer, slotCount);
-  const generation = await worker.generateTarget(model, ids, logits.subarray(logits.length - model.manifest.vocabSize), state, MAX_NEW_TOKENS, () => false, speculate, copyBias);
+  const generation = await worker.generateTarget(model, ids, logits.subarray(logits.length - model.manifest.vocabSize), state, MAX_NEW_TOKENS, () => false, { speculate, copyBiasNats: copyBias });
   stats.decodeMs.push(performance.now() - startMs);
   const generated = generation ? [...generation.ids] : [];
   if (generation?.state.phase === 'after_no_change') generated.push(reference[reference.length - 1]);

@@ -76,6 +76,8 @@ export interface ContextRetriever {
 
 export interface SuggestionRanker {
   rank(suggestions: readonly Suggestion[]): Suggestion[];
+  /** Model answers scoring below this cannot change the ranking (0: every answer can). */
+  modelScoreFloor(): number;
   accepted(suggestion: Suggestion): void;
   rejected(suggestion: Suggestion): void;
 }
@@ -249,7 +251,9 @@ export class Engine implements NextEditEngine {
         withCompletionDrafts(window, text, snippets, history, this.dependencies.index),
       );
       const predictions = await timed('model', () =>
-        deadline.race(model.predict({ history, snippets, windows, deadlineMs: deadline.atMs }, deadline.signal)),
+        deadline.race(
+          model.predict({ history, snippets, windows, deadlineMs: deadline.atMs, minScore: this.dependencies.ranker.modelScoreFloor() }, deadline.signal),
+        ),
       );
       candidates.push(...modelSuggestions(predictions ?? [], history, (path) => this.dependencies.texts.get(path)));
     }

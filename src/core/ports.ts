@@ -122,6 +122,11 @@ export interface ModelInput {
   readonly windows: readonly EditWindow[];
   /** Absolute deadline on the engine's Clock; the model returns what it has by then. */
   readonly deadlineMs: number;
+  /**
+   * The lowest score the caller can use, in [0, 1]: the model may give up on a window once its
+   * answer must score below it, and spend the time on the next. Absent or 0: decode every window.
+   */
+  readonly minScore?: number;
 }
 
 export interface WindowPrediction {

@@ -16,6 +16,7 @@
 
 import type { PatternKind } from './patterns';
 import type { Suggestion } from './types';
+import { unitInterval } from './validation';
 
 export interface PropagationFeatures {
   readonly kind: PatternKind;
@@ -76,6 +77,11 @@ export const MAX_THRESHOLD_OFFSET = 0.25;
 /** A model suggestion that proposes exactly a propagation edit confirms it. */
 export const AGREEMENT_BONUS = 0.1;
 /**
+ * ...if the model finds it at least this likely: an answer it gives one chance in a thousand is
+ * no evidence, and without a floor the model would have to finish every answer to learn that.
+ */
+export const MIN_CONFIRMING_SCORE = 0.1;
+/**
  * A model suggestion that edits the lines of a propagation suggestion differently contests it,
  * and ranks this far below it: the model was asked about that window because of the symbolic
  * candidate, and on the benchmark the symbolic one is the more often right (47% precision).
@@ -101,11 +107,7 @@ export class Ranker {
   private readonly offsets = new Map<string, number>();
 
   constructor(options: RankerOptions = {}) {
-    const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
-    if (typeof minScore !== 'number' || !Number.isFinite(minScore) || minScore < 0 || minScore > 1) {
-      throw new TypeError(`minScore must be a number in [0, 1], got ${String(options.minScore)}`);
-    }
-    this.minScore = minScore;
+    this.minScore = unitInterval('minScore', options.minScore ?? DEFAULT_MIN_SCORE);
   }
 
   /** The score a suggestion of this kind needs to be shown. */
@@ -113,12 +115,23 @@ export class Ranker {
     return clamp01(this.minScore + (this.offsets.get(kind) ?? 0));
   }
 
+  /**
+   * The lowest score at which a model suggestion can still change what is shown, by being shown
+   * or by confirming a propagation edit: the model may stop decoding an answer below it.
+   */
+  modelScoreFloor(): number {
+    return Math.min(this.threshold('model'), MIN_CONFIRMING_SCORE);
+  }
+
   /** Best first; only suggestions above their kind's threshold; possibly none. */
   rank(suggestions: readonly Suggestion[]): Suggestion[] {
     const confirmed = new Set<string>();
     const kept: Suggestion[] = [];
     for (const suggestion of suggestions) {
-      const twin = suggestion.source === 'propagation' ? undefined : suggestions.find((other) => other.source === 'propagation' && sameEdits(suggestion, other));
+      const twin =
+        suggestion.source === 'propagation' || suggestion.score < MIN_CONFIRMING_SCORE
+          ? undefined
+          : suggestions.find((other) => other.source === 'propagation' && sameEdits(suggestion, other));
       if (twin) confirmed.add(twin.id);
       else kept.push(suggestion);
     }

@@ -13,3 +13,9 @@ export function optionalNonEmptyString(name: string, value: unknown): string | u
   if (value === undefined || (typeof value === 'string' && value !== '')) return value;
   throw new TypeError(`${name} must be a non-empty string, got ${String(value)}`);
 }
+
+/** `value` when it is a number in [0, 1]; otherwise a TypeError naming `name`. */
+export function unitInterval(name: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1) return value;
+  throw new TypeError(`${name} must be a number in [0, 1], got ${String(value)}`);
+}

@@ -179,7 +179,7 @@ function baselineSource(readText: (path: string) => string | undefined): Candida
 }
 
 function passThroughRanker(): SuggestionRanker {
-  return { rank: (suggestions) => [...suggestions], accepted: () => undefined, rejected: () => undefined };
+  return { rank: (suggestions) => [...suggestions], modelScoreFloor: () => 0, accepted: () => undefined, rejected: () => undefined };
 }
 
 function describeScan(summary: ScanSummary): string {

@@ -30,7 +30,7 @@ export interface DecodeResult {
 }
 
 /** What the engine sends about a request: the prompt's parts and the windows to decode. */
-export type DecodeInput = Pick<ModelInput, 'history' | 'snippets' | 'windows'>;
+export type DecodeInput = Pick<ModelInput, 'history' | 'snippets' | 'windows' | 'minScore'>;
 
 /** True once the caller cancelled or the budget ran out: decoding stops between passes. */
 export type ShouldStop = () => boolean;
@@ -100,10 +100,21 @@ export interface Generation {
   readonly forwardPasses: number;
 }
 
+export interface GenerateOptions {
+  /** Each pass also verifies a prompt-lookup draft (default true). */
+  readonly speculate?: boolean;
+  readonly copyBiasNats?: number;
+  /** Ids already in the cache and in the initial state that lead the target. */
+  readonly forced?: readonly number[];
+  /** Give up once the target's log-probability falls below this: it can only fall further. */
+  readonly floorLogProbability?: number;
+}
+
 /**
  * Greedy constrained decoding from the prompt's last logits. With `speculate`, each pass also
  * verifies a prompt-lookup draft; the output is identical to plain greedy decoding, only the
- * number of passes changes. `limit` counts `forced` ids too. Returns undefined when stopped early.
+ * number of passes changes. `limit` counts `forced` ids too. Returns undefined when stopped
+ * early or abandoned under the floor.
  */
 export async function generateTarget(
   model: LoadedModel,
@@ -112,10 +123,9 @@ export async function generateTarget(
   initialState: TargetState,
   limit: number,
   shouldStop: ShouldStop,
-  speculate: boolean,
-  copyBiasNats = COPY_BIAS_NATS,
-  forced: readonly number[] = [],
+  options: GenerateOptions = {},
 ): Promise<Generation | undefined> {
+  const { speculate = true, copyBiasNats = COPY_BIAS_NATS, forced = [], floorLogProbability = -Infinity } = options;
   const vocabSize = model.manifest.vocabSize;
   let state = initialState;
   let rows = [firstLogits];
@@ -144,6 +154,11 @@ export async function generateTarget(
       if (!choice) return undefined;
       generated.push(choice.id);
       logProbabilitySum += choice.logProbability;
+      if (logProbabilitySum < floorLogProbability) {
+        // As after an accepted token: the cache ends with the input of the row just read.
+        model.cache.truncate(baseLength + accepted + 1);
+        return undefined;
+      }
       state = advanceTarget(state, choice.id);
       accepted++;
       finished = state.phase === 'done' || state.phase === 'invalid' || state.phase === 'after_no_change' || generated.length >= limit;
@@ -204,14 +219,22 @@ export async function decodeWindow(
   if (!logits) return undefined;
   prefixes.remember(ids, cache);
   const firstLogits = lastRow(logits, model.manifest.vocabSize);
-  const drafts = typedLine ? await scoreDrafts(model, window, typedLine, forced, firstLogits, initial, limit, shouldStop) : undefined;
+  // An answer less likely than the caller can use is not worth finishing.
+  const floor = Math.log(input.minScore ?? 0);
+  const drafts = typedLine ? await scoreDrafts(model, window, typedLine, forced, firstLogits, initial, limit, shouldStop, floor) : undefined;
   counters.forwardPasses += drafts?.forwardPasses ?? 0;
   const drafted = drafts?.scored.reduce<ScoredDraft | undefined>((best, draft) => (!best || draft.logProbabilitySum > best.logProbabilitySum ? draft : best), undefined);
   const draftResult = drafted && { newLines: drafted.newLines, score: Math.exp(drafted.logProbabilitySum) };
   // Probabilities sum to one: no target the model could write is likelier than a draft it
   // gives more than half, so decoding one would only spend the budget.
   if (draftResult && draftResult.score > 0.5) return draftResult;
-  const generation = await generateTarget(model, prompt.ids, firstLogits, initial, forced.length + limit, shouldStop, speculate, COPY_BIAS_NATS, forced);
+  // A generation less likely than the best draft would lose to it: stop it there.
+  const generationFloor = Math.max(floor, drafted?.logProbabilitySum ?? -Infinity);
+  const generation = await generateTarget(model, prompt.ids, firstLogits, initial, forced.length + limit, shouldStop, {
+    speculate,
+    forced,
+    floorLogProbability: generationFloor,
+  });
   if (!generation) return draftResult;
   counters.forwardPasses += generation.forwardPasses;
   // <|no_change|> decides the answer; the forced <|eos|> after it is not worth a pass.

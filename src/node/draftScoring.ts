@@ -20,14 +20,15 @@ export interface ScoredDraft {
 }
 
 export interface DraftScores {
-  /** The drafts that fit the grammar, in the window's order. */
+  /** The drafts that fit the grammar and the floor, in the window's order. */
   readonly scored: readonly ScoredDraft[];
   readonly forwardPasses: number;
 }
 
 /**
- * The model's log-probability of each of the window's drafts that fits the grammar, until time
- * runs out. The cache must hold exactly the prompt and `forced` (as after the prefill); it is left so.
+ * The model's log-probability of each of the window's drafts that fits the grammar and scores at
+ * least `floorLogProbability`, until time runs out. The cache must hold exactly the prompt and
+ * `forced` (as after the prefill); it is left so.
  */
 export async function scoreDrafts(
   model: LoadedModel,
@@ -38,6 +39,7 @@ export async function scoreDrafts(
   initialState: TargetState,
   limit: number,
   shouldStop: ShouldStop,
+  floorLogProbability = -Infinity,
 ): Promise<DraftScores> {
   const promptLength = model.cache.length;
   const scored: ScoredDraft[] = [];
@@ -49,6 +51,8 @@ export async function scoreDrafts(
     if (!walk) continue;
     const { ids, states } = walk;
     let logProbabilitySum = targetLogProbability(firstLogits, states[0]!, ids[0]!);
+    // Its first token already puts the draft under the floor: no pass can lift it back.
+    if (logProbabilitySum < floorLogProbability) continue;
     if (ids.length > 1) {
       // Row i predicts ids[i + 1]; the last token needs no row of its own.
       const logits = await forward(model, ids.slice(0, -1));
@@ -59,7 +63,7 @@ export async function scoreDrafts(
         logProbabilitySum += targetLogProbability(logits.subarray((index - 1) * vocabSize, index * vocabSize), states[index]!, ids[index]!);
       }
     }
-    scored.push({ draft, newLines, logProbabilitySum });
+    if (logProbabilitySum >= floorLogProbability) scored.push({ draft, newLines, logProbabilitySum });
   }
   return { scored, forwardPasses };
 }

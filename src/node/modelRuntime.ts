@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Clock, Logger, ModelInput, NextEditModel, WindowPrediction } from '../core/ports';
 import type { PredictRequest, WorkerReply, WorkerRequest } from './modelWorker';
-import { positiveInteger } from '../core/validation';
+import { positiveInteger, unitInterval } from '../core/validation';
 
 export const DEFAULT_MAX_NEW_TOKENS = 96;
 /** Loading parses the model and builds the session; far slower than this means something is wrong. */
@@ -81,6 +81,7 @@ export class OnnxNextEditModel implements NextEditModel {
   }
 
   async predict(input: ModelInput, signal: AbortSignal): Promise<readonly WindowPrediction[]> {
+    if (input.minScore !== undefined) unitInterval('ModelInput.minScore', input.minScore);
     const budgetMs = input.deadlineMs - this.clock();
     if (signal.aborted || budgetMs <= 0 || input.windows.length === 0 || this.state.kind === 'disabled') return [];
     return new Promise<readonly WindowPrediction[]>((resolve) => {
@@ -106,7 +107,7 @@ export class OnnxNextEditModel implements NextEditModel {
         const request: PredictRequest = {
           type: 'predict',
           requestId,
-          input: { history: input.history, snippets: input.snippets, windows: input.windows },
+          input: { history: input.history, snippets: input.snippets, windows: input.windows, ...(input.minScore === undefined ? {} : { minScore: input.minScore }) },
           maxNewTokens: this.maxNewTokens,
           budgetMs: Math.max(0, input.deadlineMs - this.clock()),
         };

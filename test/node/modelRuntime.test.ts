@@ -312,7 +312,7 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
       // Start inside a replaced line's text, where a random model keeps going until the limit.
       const start = initialTargetState(loaded.tokenizer, target.lines.length);
       const state = advanceTarget(advanceTarget(start, start.vocabulary.replace), start.vocabulary.slots[0]!);
-      return generateTarget(loaded, prompt.ids, last, state, 48, () => false, speculate);
+      return generateTarget(loaded, prompt.ids, last, state, 48, () => false, { speculate });
     };
     const plain = await run(false);
     const speculative = await run(true);
@@ -329,6 +329,21 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     expect(speculative!.ids).toEqual(plain!.ids);
     expect(speculative!.logProbabilitySum).toBeCloseTo(plain!.logProbabilitySum, 3);
     expect(speculative!.forwardPasses).toBeLessThanOrEqual(plain!.forwardPasses);
+    // A floor the whole target stays above changes nothing; one it crosses ends the decode there,
+    // with the cache holding the prompt and the tokens chosen before the crossing.
+    const floored = async (floorLogProbability: number) => {
+      loaded.prefixes.clear();
+      loaded.cache.truncate(0);
+      const logits = await forward(loaded, prompt.ids);
+      const start = initialTargetState(loaded.tokenizer, target.lines.length);
+      const state = advanceTarget(advanceTarget(start, start.vocabulary.replace), start.vocabulary.slots[0]!);
+      return generateTarget(loaded, prompt.ids, logits.subarray(logits.length - loaded.manifest.vocabSize), state, 48, () => false, { floorLogProbability });
+    };
+    expect((await floored(plain!.logProbabilitySum - 1e-3))?.ids).toEqual(plain!.ids);
+    const half = plain!.logProbabilitySum / 2;
+    expect(await floored(half)).toBeUndefined();
+    expect(loaded.cache.length).toBeGreaterThan(prompt.ids.length);
+    expect(loaded.cache.length).toBeLessThan(prompt.ids.length + plain!.ids.length);
     expect(lookupDraft([5, 6, 7, 8, 9, 6, 7, 1, 2], [3, 6, 7], 2)).toEqual([1, 2]);
     expect(lookupDraft([5, 6, 7], [4], 3)).toEqual([]);
     // A copy hint tilts the choice, within the grammar, and leaves the reported score alone.
@@ -386,6 +401,12 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     // A draft longer than the allowance is dropped, not cut short.
     const short = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 2, () => false);
     expect(short.scored.map((scored) => scored.draft)).not.toContain('Y7;\n// next');
+    // Under a floor only the drafts that reach it are kept, and the cache is left at the prompt.
+    const best = Math.max(...scores.scored.map((scored) => scored.logProbabilitySum));
+    const floored = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => false, best - 1e-3);
+    expect(floored.scored.map((scored) => scored.logProbabilitySum)).toEqual([best]);
+    expect(loaded.cache.length).toBe(prompt.length);
+    expect((await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => false, 0)).scored).toEqual([]);
     // Stopped before the first draft: nothing scored, no pass spent.
     const stopped = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => true);
     expect(stopped).toEqual({ scored: [], forwardPasses: 0 });

@@ -4,7 +4,7 @@ import { Engine, type CandidateOutcome, type CandidateSource, type EngineDepende
 import { EditHistory } from '../../src/core/history';
 import type { ModelInput, NextEditModel, WindowPrediction } from '../../src/core/ports';
 import { PropagationPredictor } from '../../src/core/propagation';
-import { Ranker } from '../../src/core/ranker';
+import { MIN_CONFIRMING_SCORE, Ranker } from '../../src/core/ranker';
 import { SuggestionCache } from '../../src/core/suggestionCache';
 import { TextProvider } from '../../src/core/textProvider';
 import type { ChangeEvent, Cursor, Suggestion } from '../../src/core/types';
@@ -149,6 +149,8 @@ describe('Engine', () => {
     const cursor = typeText(engine, 'a.ts', 2, 2, 'cou', 10_000);
     await engine.predict(cursor, {}, new AbortController().signal);
     expect(seen[1]!.windows[0]).toMatchObject({ typing: true, drafts: ['nter'] });
+    // The ranker's floor travels with the request, so the model stops on answers nobody would see.
+    expect(seen.map((input) => input.minScore)).toEqual([MIN_CONFIRMING_SCORE, MIN_CONFIRMING_SCORE]);
   });
 
   it('lets the newest request win and resolves the older one silently', async () => {

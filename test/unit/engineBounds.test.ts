@@ -160,6 +160,7 @@ describe('the engine over 10,000 predictions in a row', () => {
           for (const suggestion of result) ranked.add(suggestion.id);
           return result;
         },
+        modelScoreFloor: () => ranker.modelScoreFloor(),
         accepted: (suggestion) => ranker.accepted(suggestion),
         rejected: (suggestion) => ranker.rejected(suggestion),
       },

@@ -3,6 +3,7 @@ import {
   BASE_CONFIDENCE,
   DEFAULT_MIN_SCORE,
   MAX_THRESHOLD_OFFSET,
+  MIN_CONFIRMING_SCORE,
   propagationConfidence,
   Ranker,
   suggestionKind,
@@ -89,6 +90,20 @@ describe('Ranker', () => {
     expect(ranked).toHaveLength(1);
     expect(ranked[0]!.id).toBe('propagation-rename-1');
     expect(ranked[0]!.score).toBeCloseTo(0.55, 5);
+    // An answer the model itself finds unlikely is no evidence: nothing is boosted.
+    const unsure = suggestion('model-3', MIN_CONFIRMING_SCORE / 2, 'model', [{ ...shared, source: 'model' }]);
+    expect(new Ranker({ minScore: 0.4 }).rank([unsure, propagation]).map((item) => [item.id, item.score])).toEqual([['propagation-rename-1', 0.45]]);
+  });
+
+  it('tells the model the lowest score at which its answers still count', () => {
+    const ranker = new Ranker();
+    // Shown from the model's threshold, but confirming from MIN_CONFIRMING_SCORE.
+    expect(ranker.modelScoreFloor()).toBe(Math.min(DEFAULT_MIN_SCORE, MIN_CONFIRMING_SCORE));
+    expect(new Ranker({ minScore: 0 }).modelScoreFloor()).toBe(0);
+    expect(new Ranker({ minScore: 0.05 }).modelScoreFloor()).toBe(0.05);
+    const model = suggestion('model-1', 0.9, 'model', [edit(4, 'x', 'model', 0.9)]);
+    for (let count = 0; count < 100; count++) ranker.accepted(model);
+    expect(ranker.modelScoreFloor()).toBe(MIN_CONFIRMING_SCORE);
   });
 
   it('ranks a model edit that contests a propagation edit on the same lines below it', () => {
