@@ -6,6 +6,7 @@ import {
   lineDrafts,
   MAX_COMPLETION_DRAFTS,
   MAX_DRAFT_CHARS,
+  MAX_NEARBY_MATCHES,
   namesWithPrefix,
   withCompletionDrafts,
 } from '../../src/core/completionDrafts';
@@ -34,6 +35,13 @@ describe('identifierDrafts', () => {
     expect(identifierDrafts(typed('x = 12'), ['12px'])).toEqual([]);
   });
 
+  it('counts only the nearest MAX_NEARBY_MATCHES words: a short prefix in a long file stays cheap', () => {
+    // Lines come nearest first: the neighbourhood says countA, the rest of the file countB.
+    const lines = [...Array.from({ length: MAX_NEARBY_MATCHES }, () => 'total += countA;'), ...Array.from({ length: 5 * MAX_NEARBY_MATCHES }, () => 'total += countB;')];
+    expect(identifierDrafts(typed('  co'), lines)).toEqual(['untA']);
+    expect(identifierDrafts(typed('  co'), lines.slice(MAX_NEARBY_MATCHES - 1))).toEqual(['untB', 'untA']);
+  });
+
   it('matches whole words only: a name that merely contains the typed word does not count', () => {
     expect(identifierDrafts(typed('x = set'), ['offsetTop', 'settings'])).toEqual(['tings']);
   });
@@ -43,6 +51,12 @@ describe('lineDrafts', () => {
   it('finishes the typed line like lines that start the same way, indentation aside', () => {
     const lines = ['    // eslint-disable-next-line @typescript-eslint/no-explicit-any', '// eslint-disable-next-line @typescript-eslint/no-explicit-any', '// eslint-disable-next-line no-console'];
     expect(lineDrafts(typed('  // eslint-disable-next'), lines)).toEqual(['-line @typescript-eslint/no-explicit-any', '-line no-console']);
+  });
+
+  it('counts only the nearest MAX_NEARBY_MATCHES continuations', () => {
+    const lines = [...Array.from({ length: MAX_NEARBY_MATCHES }, () => 'return left;'), ...Array.from({ length: 5 * MAX_NEARBY_MATCHES }, () => 'return right;')];
+    expect(lineDrafts(typed('    return '), lines)).toEqual(['left;']);
+    expect(lineDrafts(typed('    return '), lines.slice(MAX_NEARBY_MATCHES - 1))).toEqual(['right;', 'left;']);
   });
 
   it('falls back to the longest tail of the typed text that starts at a word boundary', () => {
