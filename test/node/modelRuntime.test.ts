@@ -163,6 +163,13 @@ describe.skipIf(!hasTorch)('OnnxNextEditModel with a trained tiny model', () => 
       expect(prediction.score).toBeLessThanOrEqual(1);
     }
     expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([]);
+    // The caller's floor reaches the worker: answers that score under it are given up on.
+    const signal = new AbortController().signal;
+    const lowest = Math.min(...predictions.map((prediction) => prediction.score));
+    expect(await model.predict({ ...modelInput(windows, 20_000), minScore: lowest * 0.99 }, signal)).toHaveLength(2);
+    const certainOnly = await model.predict({ ...modelInput(windows, 20_000), minScore: 1 }, signal);
+    expect(certainOnly.length).toBe(predictions.filter((prediction) => prediction.score === 1).length);
+    await expect(model.predict({ ...modelInput(windows, 20_000), minScore: 1.5 }, signal)).rejects.toThrow(TypeError);
     // Warm: the whole request fits a tight budget and reuses the cached prompt prefix.
     const startMs = performance.now();
     const again = await model.predict(modelInput(windows, 2_000), new AbortController().signal);
