@@ -296,16 +296,20 @@ export class PropagationPredictor {
     return false;
   }
 
-  /** Some other name in the document starts with `prefix` and is longer. */
+  /**
+   * Some other name starts with `prefix` and is longer: in the document, or anywhere in the
+   * workspace index (`TimerH` on its way to rxjs's `TimerHandle`, declared in another file).
+   */
   private extendsKnownName(prefix: string, proposal: Proposal): boolean {
     const { document, view } = proposal;
-    return document.tokens.some(
+    const inDocument = document.tokens.some(
       (token) =>
         token.kind === 'identifier' &&
         token.text.length > prefix.length &&
         token.text.startsWith(prefix) &&
         untouched(token.start, token.end, view),
     );
+    return inDocument || (this.index?.namesStartingWith(prefix, 1).length ?? 0) > 0;
   }
 
   /** The name occurs outside the text just typed, in the document or in the index. */

@@ -78,6 +78,11 @@ describe('PropagationPredictor: renames', () => {
     expect(propose(prefix, prefixCursor, { pausedMs: 5000 })).toEqual([]);
     // No pause finishes these, so there is nothing to ask again for.
     expect(proposeOutcome(prefix, prefixCursor, { pausedMs: 10 })).toEqual({ suggestions: [] });
+    // The longer name may live in another file of the workspace: the index knows it.
+    const elsewhere = new Workspace({ 'q.js': 'show(label);\nshow(label);\n', 'types.js': 'export class TimerHandle {}\n' });
+    const elsewhereCursor = elsewhere.replace('q.js', 'label', 'TimerH', 0);
+    expect(propose(elsewhere, elsewhereCursor, { index: true, pausedMs: 5000 })).toEqual([]);
+    expect(propose(elsewhere, elsewhereCursor, { pausedMs: 5000 })[0]?.explanation.pattern).toBe('rename `label` → `TimerH`');
     const retyped = new Workspace({ 'r.js': 'let description = 1;\nuse(description);\n' });
     expect(propose(retyped, retyped.replace('r.js', 'description', 'descri', 0), { pausedMs: 5000 })).toEqual([]);
     const dangling = new Workspace({ 'd.js': 'function f() {\n  if (a) {\n    return\n  }\n  return\n}\n' });

@@ -5,7 +5,8 @@
 import { expect } from 'vitest';
 import type { CandidateOutcome } from '../../../src/core/engine';
 import { PropagationPredictor } from '../../../src/core/propagation';
-import type { ImportInfo, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../../src/core/ports';
+import { namesWithPrefix } from '../../../src/core/completionDrafts';
+import type { ImportInfo, NameCount, Scope, SymbolDefinition, SymbolOccurrence, WorkspaceIndex } from '../../../src/core/ports';
 import type { Cursor, Position, RecordedEdit, Suggestion, TextEdit } from '../../../src/core/types';
 
 export function offsetAt(text: string, position: Position): number {
@@ -112,8 +113,12 @@ class FakeIndex implements WorkspaceIndex {
     }
     return found.slice(0, limit);
   }
-  namesStartingWith(): readonly [] {
-    return [];
+  namesStartingWith(prefix: string, limit: number): readonly NameCount[] {
+    const files = new Map<string, number>();
+    for (const text of this.workspace.files.values()) {
+      for (const name of new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? [])) files.set(name, (files.get(name) ?? 0) + 1);
+    }
+    return namesWithPrefix(files, prefix, limit);
   }
   identifiersIn(): readonly SymbolOccurrence[] {
     return [];
