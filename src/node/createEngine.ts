@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repeatLastEdit } from '../core/baseline';
 import { DocumentStore } from '../core/documents';
+import { combineSources } from '../core/candidateSources';
 import { Engine, type CandidateSource, type SuggestionRanker } from '../core/engine';
+import { MissingImportPredictor } from '../core/missingImports';
 import type { CreatedEngine, EngineFactoryOptions, NextEditEngine } from '../core/engineApi';
 import { suggestionId } from '../core/hash';
 import { EditHistory } from '../core/history';
@@ -116,7 +118,7 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
   const history = settings.history ?? new EditHistory();
   const propagation: CandidateSource = settings.baseline
     ? baselineSource(readText)
-    : new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock });
+    : combineSources([new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock }), new MissingImportPredictor({ readText, index: workspace.index })]);
   const ranker: SuggestionRanker = settings.baseline ? passThroughRanker() : new Ranker(settings.minScore === undefined ? {} : { minScore: settings.minScore });
   return new Engine(
     {

@@ -1,0 +1,73 @@
+// The import a new usage needs, end to end: a real workspace on disk, the real tree-sitter index
+// and engine. Typing a name that other files import, and this one does not, suggests the import
+// line those files use, made relative to this file and written in its style.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayAndPredict } from '../../src/cli/replay';
+import type { Logger } from '../../src/core/ports';
+import { createEngine, openWorkspace, type Workspace } from '../../src/node/createEngine';
+import { typeOver } from './support/typing';
+
+const silentLogger: Logger = { info: () => undefined, warn: () => undefined };
+
+const FILES: Record<string, string> = {
+  // CommonJS rules that share a helper, required the same way in each.
+  'lib/util/ast.js': 'function isCallExpression(node) {\n  return node.type === "CallExpression";\n}\nmodule.exports = { isCallExpression };\n',
+  'lib/rules/first.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => astUtil.isCallExpression(node);\n",
+  'lib/rules/second.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => !astUtil.isCallExpression(node);\n",
+  'lib/rules/target.js': "'use strict';\n\nconst report = require('../util/report')\nconst docsUrl = require('../util/docsUrl')\n\nfunction check(node) {\n  return ;\n}\n",
+  // ES modules, sorted imports, one import already from the same module in another file.
+  'src/scheduler/timerHandle.ts': 'export type TimerHandle = number;\n',
+  'src/scheduler/action.ts': "import { Scheduler } from '../scheduler';\nimport { TimerHandle } from './timerHandle';\n\nexport let handle: TimerHandle | undefined;\n",
+  'src/scheduler/frame.ts': "import { arrRemove } from '../util/arrRemove';\nimport { provider } from './provider';\nimport { queue } from './queue';\n\nexport function recycle(id?: any) {\n  return arrRemove([], id);\n}\n",
+};
+
+let root: string;
+let workspace: Workspace;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'ripple-imports-'));
+  for (const [path, text] of Object.entries(FILES)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, modelDirectory: '/nonexistent-model-dir' }, new AbortController().signal);
+  await workspace.ready;
+});
+
+afterAll(() => workspace?.dispose());
+
+async function suggestAfter(path: string, line: number, character: number, length: number, typed: string) {
+  const engine = createEngine(workspace, { logger: silentLogger, budgetMs: 300 });
+  try {
+    const events = typeOver(path, line, character, length, typed);
+    const outcome = await replayAndPredict(engine, { workspaceRoot: root, events, sources: 'symbolic', top: 5 }, workspace.clock, new AbortController().signal);
+    return outcome.edits;
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe('missing imports', () => {
+  it('requires a CommonJS helper the way sibling files do, in this file\'s style, after its imports', async () => {
+    const edits = await suggestAfter('lib/rules/target.js', 6, 9, 0, 'astUtil.isCallExpression(node)');
+    // No semicolons in this file, and its requires are not sorted: after the last one.
+    expect(edits[0]).toMatchObject({ path: 'lib/rules/target.js', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: "const astUtil = require('../util/ast')\n" });
+  });
+
+  it('imports a named export in sorted place among the same kind of imports', async () => {
+    const edits = await suggestAfter('src/scheduler/frame.ts', 4, 29, 3, 'TimerHandle');
+    // './provider' < './queue' < './timerHandle': after the sibling imports, kept sorted.
+    expect(edits[0]).toMatchObject({ path: 'src/scheduler/frame.ts', range: { start: { line: 3, character: 0 } }, text: "import { TimerHandle } from './timerHandle';\n" });
+  });
+
+  it('stays silent for names the file already has, and for an import typed by hand', async () => {
+    const local = await suggestAfter('src/scheduler/frame.ts', 5, 23, 2, 'id');
+    expect(local.filter((edit) => edit.text.startsWith('import'))).toEqual([]);
+    const typedImport = await suggestAfter('src/scheduler/frame.ts', 3, 0, 0, "import { TimerHandle } from './timerHandle';\n");
+    expect(typedImport.filter((edit) => edit.text.startsWith('import'))).toEqual([]);
+  });
+});
