@@ -484,6 +484,30 @@ const scenarios = {
       fs.rmSync(folder, { recursive: true, force: true });
     }
   },
+
+  // (9) Use a helper this file does not import; Ripple offers the import line the workspace uses.
+  async missingImport() {
+    const importLine = "import { toCents } from './units';\n";
+    await openFile('refund.ts');
+    await goTo(locate('refund.ts', 'const cents = ', 'const cents = '.length));
+    const since = events().length;
+    await page.keyboard.type('toCents(amount) + ', { delay: 40 });
+    const shown = await waitWithNudges(() => waitForShown(since, ['jump', 'inline', 'ghost'], importLine));
+    await sleep(300);
+    await shot('9-import-hint');
+    const afterHint = events().length;
+    await page.keyboard.press('Tab');
+    // Away from the cursor it is a jump first; near it, Tab accepts at once.
+    if (shown.presentation === 'jump') {
+      await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump to the imports' });
+      await sleep(300);
+      await page.keyboard.press('Tab');
+    }
+    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted import' });
+    await page.keyboard.press('Control+s');
+    await readFileUntil('refund.ts', (text) => text.startsWith(`import { VAT_RATE } from './rates';\n${importLine}\n`) && text.includes('const cents = toCents(amount) + Math.round('));
+    await shot('9-import-accepted');
+  },
 };
 
 const results = [];
