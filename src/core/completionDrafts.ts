@@ -7,6 +7,7 @@
 import type { EditWindow, NameCount, WorkspaceIndex } from './ports';
 import type { RecordedEdit, Snippet } from './types';
 import { isIdentifierCharacter, isKeyword } from './symbols';
+import { escapeRegExp, splitLines } from './text';
 import { typedLineOf, type TypedLine } from './typedLine';
 
 /** Drafts offered per typed line: each costs the model one short forward pass. */
@@ -169,10 +170,6 @@ function ranked(counts: ReadonlyMap<string, number>): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([draft]) => draft);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * The names longer than `prefix` that start with it, most files first (then by name, so the
  * answer does not depend on insertion order), at most `limit`. For WorkspaceIndex implementations.
@@ -198,15 +195,13 @@ export function draftSearchLines(documentLines: readonly string[], cursorLine: n
     if (above !== undefined) lines.push(above);
     if (below !== undefined) lines.push(below);
   }
-  for (const snippet of snippets) lines.push(...snippet.text.split(LINE_BREAK));
+  for (const snippet of snippets) lines.push(...splitLines(snippet.text));
   for (let index = history.length - 1; index >= 0; index--) {
     const edit = history[index]!;
-    lines.push(...edit.insertedText.split(LINE_BREAK), ...edit.removedText.split(LINE_BREAK));
+    lines.push(...splitLines(edit.insertedText), ...splitLines(edit.removedText));
   }
   return lines.length > MAX_SEARCHED_LINES ? lines.slice(0, MAX_SEARCHED_LINES) : lines;
 }
-
-const LINE_BREAK = /\r\n|\r|\n/;
 
 /** A typing window with the drafts its typed line has; any other window as it is. */
 export function withCompletionDrafts(
@@ -218,7 +213,7 @@ export function withCompletionDrafts(
 ): EditWindow {
   const typedLine = typedLineOf(window, []);
   if (!typedLine || !window.cursor) return window;
-  const lines = draftSearchLines(documentText.split(LINE_BREAK), window.cursor.line, snippets, history);
+  const lines = draftSearchLines(splitLines(documentText), window.cursor.line, snippets, history);
   const drafts = completionDrafts({ typedLine, lines, ...(index ? { namesStartingWith: (prefix: string, limit: number) => index.namesStartingWith(prefix, limit) } : {}) });
   return drafts.length === 0 ? window : { ...window, drafts };
 }

@@ -3,12 +3,14 @@
 // files write it (default, namespace, named, require), with the module path made relative to
 // this file, in this file's quotes and semicolons, after this file's last import.
 
-import { isKeyword, SourceText } from './codeTokens';
+import { isKeyword, type SourceText } from './codeTokens';
 import type { StopCheck } from './deadline';
 import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engine';
 import { hashEdits } from './hash';
+import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
+import { escapeRegExp, splitLines } from './text';
 import type { ScoredEdit, Suggestion } from './types';
 
 /** Names of the newest edit that are checked, at most. */
@@ -30,6 +32,8 @@ const IMPORT_LINE = /^\s*import[\s{*]|\brequire\(\s*['"]|^\s*\}?\s*from\s*['"]/;
 export interface MissingImportOptions {
   readonly readText: (path: string) => string | undefined;
   readonly index?: WorkspaceIndex;
+  /** Lexed documents, shared with the propagation engine, which lexes the same edited file. */
+  readonly documents?: LexedDocuments;
 }
 
 /** One import statement, parsed enough to rewrite it for one of its names. */
@@ -45,11 +49,13 @@ interface ImportForm {
 export class MissingImportPredictor implements CandidateSource {
   private readonly readText: (path: string) => string | undefined;
   private readonly index: WorkspaceIndex | undefined;
+  private readonly documents: LexedDocuments;
 
   constructor(options: MissingImportOptions) {
     if (typeof options?.readText !== 'function') throw new TypeError('readText must be a function');
     this.readText = options.readText;
     this.index = options.index;
+    this.documents = options.documents ?? new LexedDocuments();
   }
 
   propose(request: CandidateRequest, signal: StopCheck): CandidateOutcome {
@@ -58,7 +64,7 @@ export class MissingImportPredictor implements CandidateSource {
     if (!index || !edit || !SCRIPT_PATH.test(edit.path) || signal.aborted) return { suggestions: [] };
     const text = this.readText(edit.path);
     if (text === undefined) return { suggestions: [] };
-    const document = new SourceText(edit.path, text);
+    const document = this.documents.get(edit.path, text);
     const header = importHeader(document);
     if (!header) return { suggestions: [] };
     const insertedStart = document.offsetAt(edit.range.start);
@@ -118,6 +124,7 @@ export class MissingImportPredictor implements CandidateSource {
 
   /** The statement on the import's line, when it is a whole one-line import of `name`. */
   private formOf(info: ImportInfo, name: string): ImportForm | undefined {
+    // The index's line is a tree-sitter row: rows end at '\n' only.
     const line = this.readText(info.path)?.split(/\r?\n/)[info.line];
     return line === undefined ? undefined : parseImport(line, name, info.module);
   }
@@ -147,7 +154,8 @@ interface ImportHeader {
 }
 
 function importHeader(document: SourceText): ImportHeader | undefined {
-  const lines = document.text.split(/\r?\n/).slice(0, MAX_HEADER_LINES);
+  // VS Code's lines, as the suggested position is.
+  const lines = splitLines(document.text).slice(0, MAX_HEADER_LINES);
   const statements: { startLine: number; endLine: number; module: string }[] = [];
   let startLine: number | undefined;
   let lastText = '';
@@ -188,8 +196,8 @@ export function importLine(header: Pick<ImportHeader, 'statements'>, module: str
 
 /** The import statement on `line`, if it imports `name` from `module` in one of the known forms. */
 export function parseImport(line: string, importedName: string, module: string): ImportForm | undefined {
-  const source = `(?<quote>['"])${escape(module)}\\k<quote>`;
-  const name = escape(importedName);
+  const source = `(?<quote>['"])${escapeRegExp(module)}\\k<quote>`;
+  const name = escapeRegExp(importedName);
   const spacedBraces = /\{\s/.test(line);
   if (new RegExp(`^import\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'default', declaration: '', module, spacedBraces };
   if (new RegExp(`^import\\s+\\*\\s+as\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'namespace', declaration: '', module, spacedBraces };
@@ -248,8 +256,4 @@ function withoutExtension(path: string): string {
 
 function directoryParts(path: string): string[] {
   return path.split('/').slice(0, -1).filter((part) => part !== '');
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

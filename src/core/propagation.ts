@@ -2,10 +2,10 @@
 // patterns.ts), replayed at every other place it fits, in this file and in the files that use
 // the same names. One suggestion per pattern, its sites ordered nearest-after-the-cursor first.
 
-import { LRUCache } from 'lru-cache';
 import { DECLARATION_WORDS, isKeyword, SourceText, type Token } from './codeTokens';
 import type { StopCheck } from './deadline';
 import { hashEdits } from './hash';
+import { LexedDocuments } from './lexedDocuments';
 import { editView, hunkView, logicalEdit, type EditView, type LogicalEdit } from './logicalEdit';
 import { derivePatterns, patternKey, type Pattern } from './patterns';
 import { argumentSites, commentWordSites, deleteLineSites, insertLineSites, mergeAdjacent, nameSites, overlaps, replaceSites, updatedArgumentTexts, type Site } from './propagationSites';
@@ -25,8 +25,6 @@ export const DEFAULT_MAX_FILES = 20;
 export const DEFAULT_TYPING_PAUSE_MS = 500;
 /** Files larger than this are not scanned: propagation must stay within the latency budget. */
 export const MAX_SCANNED_FILE_CHARS = 512 * 1024;
-/** Lexed documents kept between requests; an unchanged file is not lexed twice. */
-export const MAX_CACHED_DOCUMENTS = 32;
 export const MAX_PRIOR_EDITS_COMPARED = 12;
 export const MAX_INDEX_OCCURRENCES = 500;
 const MAX_PATTERNS_PER_EDIT = 3;
@@ -44,6 +42,8 @@ export interface PropagationOptions {
   readonly maxFiles?: number;
   readonly clock?: Clock;
   readonly typingPauseMs?: number;
+  /** Lexed documents, shared with the engine's other symbolic sources; a private cache when absent. */
+  readonly documents?: LexedDocuments;
 }
 
 const NOTHING: CandidateOutcome = { suggestions: [] };
@@ -79,12 +79,13 @@ export class PropagationPredictor {
   private readonly maxFiles: number;
   private readonly clock: Clock | undefined;
   private readonly typingPauseMs: number;
-  private readonly lexed = new LRUCache<string, SourceText>({ max: MAX_CACHED_DOCUMENTS });
+  private readonly documents: LexedDocuments;
 
   constructor(options: PropagationOptions) {
     if (typeof options?.readText !== 'function') throw new TypeError('readText must be a function');
     this.readText = options.readText;
     this.index = options.index;
+    this.documents = options.documents ?? new LexedDocuments();
     this.maxSites = positiveInteger('maxSites', options.maxSites ?? DEFAULT_MAX_SITES);
     this.maxFiles = positiveInteger('maxFiles', options.maxFiles ?? DEFAULT_MAX_FILES);
     if (options.clock !== undefined && typeof options.clock !== 'function') throw new TypeError('clock must be a function');
@@ -136,11 +137,7 @@ export class PropagationPredictor {
   private lex(path: string): SourceText | undefined {
     const text = this.readText(path);
     if (text === undefined || text.length > MAX_SCANNED_FILE_CHARS) return undefined;
-    const cached = this.lexed.get(path);
-    if (cached?.text === text) return cached;
-    const source = new SourceText(path, text);
-    this.lexed.set(path, source);
-    return source;
+    return this.documents.get(path, text);
   }
 
   private outcome(pattern: Pattern, prior: number, proposal: Proposal): Outcome | undefined {

@@ -6,6 +6,7 @@
 
 import { encodeWtf8 } from './bpe';
 import type { EditWindow } from './ports';
+import { splitLines } from './text';
 
 export interface TypedLine {
   readonly slot: number;
@@ -128,6 +129,6 @@ export function mayCloseBlock(block: TypedBlock): boolean {
 
 /** The window's lines once `insertion` (which may hold line breaks) is typed at the cursor. */
 export function linesWithInsertion(window: EditWindow, typedLine: TypedLine, insertion: string): string[] {
-  const typed = `${typedLine.prefix}${insertion}${typedLine.suffix}`.split(/\r\n|\r|\n/);
+  const typed = splitLines(`${typedLine.prefix}${insertion}${typedLine.suffix}`);
   return [...window.lines.slice(0, typedLine.slot), ...typed, ...window.lines.slice(typedLine.slot + 1)];
 }

@@ -8,6 +8,7 @@ import { repeatLastEdit } from '../core/baseline';
 import { DocumentStore } from '../core/documents';
 import { combineSources } from '../core/candidateSources';
 import { Engine, type CandidateSource, type SuggestionRanker } from '../core/engine';
+import { LexedDocuments } from '../core/lexedDocuments';
 import { MissingImportPredictor } from '../core/missingImports';
 import type { CreatedEngine, EngineFactoryOptions, NextEditEngine } from '../core/engineApi';
 import { suggestionId } from '../core/hash';
@@ -118,7 +119,7 @@ export function createEngine(workspace: Workspace, settings: EngineSettings): En
   const history = settings.history ?? new EditHistory();
   const propagation: CandidateSource = settings.baseline
     ? baselineSource(readText)
-    : combineSources([new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock }), new MissingImportPredictor({ readText, index: workspace.index })]);
+    : symbolicSources(readText, workspace);
   const ranker: SuggestionRanker = settings.baseline ? passThroughRanker() : new Ranker(settings.minScore === undefined ? {} : { minScore: settings.minScore });
   return new Engine(
     {
@@ -178,6 +179,15 @@ function baselineSource(readText: (path: string) => string | undefined): Candida
       return { suggestions: [suggestion] };
     },
   };
+}
+
+/** The symbolic candidate sources, sharing one cache of lexed documents. */
+function symbolicSources(readText: (path: string) => string | undefined, workspace: Workspace): CandidateSource {
+  const documents = new LexedDocuments();
+  return combineSources([
+    new PropagationPredictor({ readText, index: workspace.index, clock: workspace.clock, documents }),
+    new MissingImportPredictor({ readText, index: workspace.index, documents }),
+  ]);
 }
 
 function passThroughRanker(): SuggestionRanker {

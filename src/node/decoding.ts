@@ -73,7 +73,6 @@ export function pickToken(logits: Float32Array, state: TargetState, hint?: CopyH
   return { id: bestId, logProbability: targetLogProbability(logits, state, bestId) };
 }
 
-
 /**
  * Draft tokens by prompt lookup: where the last `ngram` generated tokens (plus the one just
  * chosen) occur in the prompt, guess that what followed there follows again. Edits mostly

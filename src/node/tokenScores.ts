@@ -2,11 +2,6 @@
 
 import { allowedNextTokens, owesTypedPrefix, type TargetState } from '../core/prompt';
 
-/** `id`'s log-probability under the full softmax of one logits row. */
-export function logProbabilityOf(logits: Float32Array, id: number): number {
-  return logProbabilityAmong(logits, undefined, id);
-}
-
 /**
  * `id`'s log-probability as the target's next token in `state`. While a typed prefix is owed,
  * the user has already decided what those bytes are: only the tokens that agree with them

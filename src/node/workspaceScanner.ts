@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { WorkspaceIndex } from '../core/ports';
 import { isSecretPath } from '../core/retrieval';
+import { escapeRegExp } from '../core/text';
 import { yieldWithSetImmediate } from './eventLoop';
 import { looksBinary, looksGenerated, looksMinified, MAX_FILE_BYTES } from './fileReader';
 import { languageForPath } from './grammars';
@@ -223,6 +224,3 @@ function globToRegExpSource(glob: string): string {
   return source;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
