@@ -1,16 +1,17 @@
 // Missing imports: the edit just typed uses a name the file neither declares nor imports, and
 // other files of the workspace import it. The next edit is the import line, written the way those
 // files write it (default, namespace, named, require), with the module path made relative to
-// this file, in this file's quotes and semicolons, after this file's last import.
+// this file, in this file's quotes and semicolons, after this file's last import; or, when this
+// file already imports from that module, the name added to that import.
 
 import { isKeyword, type SourceText } from './codeTokens';
 import type { StopCheck } from './deadline';
 import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engine';
 import { hashEdits } from './hash';
+import { importAddition, importHeader, importLine, moduleTarget, parseImport, relocate, withoutExtension, writeImport, type ImportForm, type ImportHeader, type Insertion } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
-import { escapeRegExp, splitLines } from './text';
 import type { ScoredEdit, Suggestion } from './types';
 
 /** Names of the newest edit that are checked, at most. */
@@ -21,11 +22,8 @@ export const MAX_IMPORTING_FILES = 24;
 export const AGREED_IMPORT_SCORE = 0.62;
 /** One file does. */
 export const SINGLE_IMPORT_SCORE = 0.56;
-/** The top of a file searched for its imports, in lines. */
-export const MAX_HEADER_LINES = 200;
 
 const SCRIPT_PATH = /\.(?:[cm]?[jt]sx?)$/;
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** A line that is (part of) an import statement. */
 const IMPORT_LINE = /^\s*import[\s{*]|\brequire\(\s*['"]|^\s*\}?\s*from\s*['"]/;
 
@@ -34,16 +32,6 @@ export interface MissingImportOptions {
   readonly index?: WorkspaceIndex;
   /** Lexed documents, shared with the propagation engine, which lexes the same edited file. */
   readonly documents?: LexedDocuments;
-}
-
-/** One import statement, parsed enough to rewrite it for one of its names. */
-interface ImportForm {
-  readonly kind: 'default' | 'namespace' | 'named' | 'require' | 'require-named';
-  /** `const`, `let` or `var` for requires. */
-  readonly declaration: string;
-  readonly module: string;
-  /** `{ a }` rather than `{a}`. */
-  readonly spacedBraces: boolean;
 }
 
 export class MissingImportPredictor implements CandidateSource {
@@ -65,7 +53,7 @@ export class MissingImportPredictor implements CandidateSource {
     const text = this.readText(edit.path);
     if (text === undefined) return { suggestions: [] };
     const document = this.documents.get(edit.path, text);
-    const header = importHeader(document);
+    const header = importHeader(document.text);
     if (!header) return { suggestions: [] };
     const insertedStart = document.offsetAt(edit.range.start);
     const insertedEnd = insertedStart + edit.insertedText.length;
@@ -78,15 +66,13 @@ export class MissingImportPredictor implements CandidateSource {
       const found = this.importedElsewhere(name, edit.path, index);
       if (!found) continue;
       const { form, agreeing } = found;
-      const target = withoutExtension(resolveModule(edit.path, form.module));
-      // The name lives in this very file (a local the edit declares, imported from here elsewhere),
-      // or the file already imports that module: adding to that import is not this suggestion.
-      if (target === withoutExtension(edit.path)) continue;
-      if (index.imports(edit.path).some((existing) => withoutExtension(resolveModule(edit.path, existing.module)) === target)) continue;
+      // The name lives in this very file (a local the edit declares, imported from here elsewhere).
+      if (moduleTarget(edit.path, form.module) === withoutExtension(edit.path)) continue;
+      const insertion = this.insertionFor(name, form, header, edit.path, index, document.eol);
+      if (!insertion) continue;
       const score = agreeing >= 2 ? AGREED_IMPORT_SCORE : SINGLE_IMPORT_SCORE;
-      const position = { line: importLine(header, form.module), character: 0 };
-      const statement = `${writeImport(name, form, header)}${document.eol}`;
-      const edits: ScoredEdit[] = [{ path: edit.path, range: { start: position, end: position }, text: statement, score, source: 'propagation' }];
+      const edits: ScoredEdit[] = [{ path: edit.path, range: { start: insertion.position, end: insertion.position }, text: insertion.text, score, source: 'propagation' }];
+      const how = insertion.addsToExisting ? `add \`${name}\` to this file's import from '${form.module}'` : `import \`${name}\``;
       suggestions.push({
         id: `propagation-import-${hashEdits(edits)}`,
         edits,
@@ -94,7 +80,7 @@ export class MissingImportPredictor implements CandidateSource {
         source: 'propagation',
         explanation: {
           followsFrom: edit.newest,
-          pattern: `import \`${name}\`: the edit uses it, this file does not import it, ${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} it so`,
+          pattern: `${how}: the edit uses it, this file does not import it, ${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} it so`,
           snippets: [],
           confidence: score,
           stageTimingsMs: {},
@@ -102,6 +88,36 @@ export class MissingImportPredictor implements CandidateSource {
       });
     }
     return { suggestions };
+  }
+
+  /**
+   * Where and what to write: the name added to this file's import of its module, when there is
+   * one that can take it, else a new import line. Undefined when this file imports the module in
+   * a way that cannot take the name (a namespace, a type-only import, a plain require): the user
+   * may mean that import, and a second one would be wrong.
+   */
+  private insertionFor(
+    name: string,
+    form: ImportForm,
+    header: ImportHeader,
+    path: string,
+    index: WorkspaceIndex,
+    eol: string,
+  ): (Insertion & { readonly addsToExisting: boolean }) | undefined {
+    const target = moduleTarget(path, form.module);
+    const existing = header.statements.filter((statement) => moduleTarget(path, statement.module) === target);
+    if (existing.length > 0) {
+      // Only a named export goes between braces; a default one would need its own name.
+      if (form.kind !== 'named' && form.kind !== 'require-named') return undefined;
+      for (const statement of existing) {
+        const addition = importAddition(header.lines, statement, name, form.spacedBraces);
+        if (addition) return { ...addition, addsToExisting: true };
+      }
+      return undefined;
+    }
+    // Imported further down than the header reaches: leave it to the user.
+    if (index.imports(path).some((imported) => moduleTarget(path, imported.module) === target)) return undefined;
+    return { position: { line: importLine(header, form.module), character: 0 }, text: `${writeImport(name, form, header)}${eol}`, addsToExisting: false };
   }
 
   /** How the workspace's other files import `name`, rewritten for `path`: the most common form. */
@@ -130,12 +146,16 @@ export class MissingImportPredictor implements CandidateSource {
   }
 }
 
-/** Identifiers in the inserted text that are not property names (`a.name`, `{ name: 1 }`). */
+/**
+ * Identifiers the inserted text wrote or changed, not property names (`a.name`, `{ name: 1 }`):
+ * an edit of part of a name (`arrRemove` into `arrInsert` records `Remove` -> `Insert`) uses the
+ * whole new name.
+ */
 function usedNames(document: SourceText, start: number, end: number): string[] {
   const names: string[] = [];
   const tokens = document.tokens;
   tokens.forEach((token, position) => {
-    if (token.kind !== 'identifier' || token.start < start || token.end > end || isKeyword(token.text)) return;
+    if (token.kind !== 'identifier' || token.end <= start || token.start >= end || isKeyword(token.text)) return;
     // The edit is itself an import (`import {x} from './x'` typed by hand): nothing is missing.
     const line = document.lineOf(token.start);
     if (IMPORT_LINE.test(document.text.slice(document.lineStart(line), document.lineEnd(line)))) return;
@@ -144,116 +164,4 @@ function usedNames(document: SourceText, start: number, end: number): string[] {
     if (!names.includes(token.text)) names.push(token.text);
   });
   return names;
-}
-
-/** The file's imports and how they are written; none when the file has no imports. */
-interface ImportHeader {
-  readonly statements: readonly { readonly startLine: number; readonly endLine: number; readonly module: string }[];
-  readonly quote: string;
-  readonly semicolon: boolean;
-}
-
-function importHeader(document: SourceText): ImportHeader | undefined {
-  // VS Code's lines, as the suggested position is.
-  const lines = splitLines(document.text).slice(0, MAX_HEADER_LINES);
-  const statements: { startLine: number; endLine: number; module: string }[] = [];
-  let startLine: number | undefined;
-  let lastText = '';
-  for (const [number, line] of lines.entries()) {
-    const starts = /^(?:import[\s{*]|(?:const|let|var)\s[^=]*(?:=\s*require\(|\{\s*$))/.test(line);
-    const module = /(?:\bfrom\s*|require\(\s*|^import\s*)(['"])([^'"]+)\1/.exec(line)?.[2];
-    // A statement over several lines (`import {`, names, `} from './x'`) ends on its `from` line.
-    if (starts || startLine !== undefined) {
-      startLine ??= number;
-      if (module !== undefined) {
-        statements.push({ startLine, endLine: number, module });
-        lastText = line;
-        startLine = undefined;
-      }
-    } else if (statements.length > 0 && line.trim() !== '' && !/^\s*(?:\/\/|\/\*|\*)/.test(line)) break;
-  }
-  if (statements.length === 0) return undefined;
-  const quote = /(['"])[^'"]*\1/.exec(lastText)?.[1] ?? "'";
-  return { statements, quote, semicolon: lastText.trimEnd().endsWith(';') };
-}
-
-/**
- * The line a new import of `module` goes on. A file that keeps its imports in groups (packages,
- * parent paths, siblings, the groups in any order) gets it at the end of its group; any other file
- * after its last import. That is where the benchmark's real changes put them: people append, even
- * to a sorted list (sorting into place matched none of its cases and missed one).
- */
-export function importLine(header: Pick<ImportHeader, 'statements'>, module: string): number {
-  const group = (specifier: string): number => (specifier.startsWith('../') ? 1 : specifier.startsWith('./') ? 2 : 0);
-  const { statements } = header;
-  const groups = statements.map((statement) => group(statement.module));
-  // Grouped: once a group ends, it does not come back.
-  const grouped = groups.every((kind, position) => position === 0 || kind === groups[position - 1] || !groups.slice(0, position - 1).includes(kind));
-  const same = statements.filter((statement) => group(statement.module) === group(module));
-  const anchor = grouped && same.length > 0 ? same[same.length - 1]! : statements[statements.length - 1]!;
-  return anchor.endLine + 1;
-}
-
-/** The import statement on `line`, if it imports `name` from `module` in one of the known forms. */
-export function parseImport(line: string, importedName: string, module: string): ImportForm | undefined {
-  const source = `(?<quote>['"])${escapeRegExp(module)}\\k<quote>`;
-  const name = escapeRegExp(importedName);
-  const spacedBraces = /\{\s/.test(line);
-  if (new RegExp(`^import\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'default', declaration: '', module, spacedBraces };
-  if (new RegExp(`^import\\s+\\*\\s+as\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'namespace', declaration: '', module, spacedBraces };
-  if (new RegExp(`^import\\s+\\{[^}]*\\b${name}\\b[^}]*\\}\\s+from\\s+${source}`).test(line) && !new RegExp(`\\bas\\s+${name}\\b|\\b${name}\\s+as\\b`).test(line)) {
-    return { kind: 'named', declaration: '', module, spacedBraces };
-  }
-  const required = new RegExp(`^(const|let|var)\\s+${name}\\s*=\\s*require\\(${source}\\)`).exec(line);
-  if (required) return { kind: 'require', declaration: required[1]!, module, spacedBraces };
-  const destructured = new RegExp(`^(const|let|var)\\s+\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=\\s*require\\(${source}\\)`).exec(line);
-  if (destructured && !new RegExp(`\\b${name}\\s*:|:\\s*${name}\\b`).test(line)) return { kind: 'require-named', declaration: destructured[1]!, module, spacedBraces };
-  return undefined;
-}
-
-/** The statement that imports `name` in `form`, in the header's quotes and semicolons. */
-export function writeImport(name: string, form: ImportForm, header: Pick<ImportHeader, 'quote' | 'semicolon'>): string {
-  if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
-  const source = `${header.quote}${form.module}${header.quote}`;
-  const braces = form.spacedBraces ? `{ ${name} }` : `{${name}}`;
-  const statement = {
-    default: `import ${name} from ${source}`,
-    namespace: `import * as ${name} from ${source}`,
-    named: `import ${braces} from ${source}`,
-    require: `${form.declaration} ${name} = require(${source})`,
-    'require-named': `${form.declaration} ${braces} = require(${source})`,
-  }[form.kind];
-  return header.semicolon ? `${statement};` : statement;
-}
-
-/** A relative module specifier written in `from`, as `to` would write it; packages stay as they are. */
-export function relocate(module: string, from: string, to: string): string {
-  if (!module.startsWith('./') && !module.startsWith('../')) return module;
-  const target = resolveModule(from, module);
-  const base = directoryParts(to);
-  const parts = target.split('/');
-  let common = 0;
-  while (common < base.length && common < parts.length - 1 && base[common] === parts[common]) common++;
-  const up = base.length - common;
-  const rest = parts.slice(common).join('/');
-  return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`;
-}
-
-/** A module specifier as a workspace path (without resolving extensions); packages as written. */
-function resolveModule(from: string, module: string): string {
-  if (!module.startsWith('./') && !module.startsWith('../')) return module;
-  const parts = directoryParts(from);
-  for (const part of module.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return parts.join('/');
-}
-
-function withoutExtension(path: string): string {
-  return path.replace(/\.[^./]+$/, '');
-}
-
-function directoryParts(path: string): string[] {
-  return path.split('/').slice(0, -1).filter((part) => part !== '');
 }

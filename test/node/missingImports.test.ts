@@ -22,6 +22,8 @@ const FILES: Record<string, string> = {
   // ES modules, sorted imports, one import already from the same module in another file.
   'src/scheduler/timerHandle.ts': 'export type TimerHandle = number;\n',
   'src/scheduler/action.ts': "import { Scheduler } from '../scheduler';\nimport { TimerHandle } from './timerHandle';\n\nexport let handle: TimerHandle | undefined;\n",
+  'src/util/arrRemove.ts': 'export function arrRemove(a: any[], x: any) {}\nexport function arrInsert(a: any[], x: any) {}\n',
+  'src/scheduler/queue.ts': "import { arrInsert } from '../util/arrRemove';\n\nexport const queue: number[] = [];\narrInsert(queue, 1);\n",
   'src/scheduler/frame.ts': "import { arrRemove } from '../util/arrRemove';\nimport { provider } from './provider';\nimport { queue } from './queue';\n\nexport function recycle(id?: any) {\n  return arrRemove([], id);\n}\n",
 };
 
@@ -62,6 +64,11 @@ describe('missing imports', () => {
     const edits = await suggestAfter('src/scheduler/frame.ts', 4, 29, 3, 'TimerHandle');
     // './provider' < './queue' < './timerHandle': after the sibling imports, kept sorted.
     expect(edits[0]).toMatchObject({ path: 'src/scheduler/frame.ts', range: { start: { line: 3, character: 0 } }, text: "import { TimerHandle } from './timerHandle';\n" });
+  });
+
+  it('adds the name to the import this file already has from its module', async () => {
+    const edits = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'arrInsert([], id)');
+    expect(edits[0]).toMatchObject({ path: 'src/scheduler/frame.ts', range: { start: { line: 0, character: 18 }, end: { line: 0, character: 18 } }, text: ', arrInsert' });
   });
 
   it('stays silent for names the file already has, and for an import typed by hand', async () => {

@@ -1,8 +1,9 @@
-// The pieces of a missing-import suggestion: reading how another file imports a name, writing
-// it for this file, moving a relative path from one file to another, and where the line goes.
+// Import statements as text: reading how another file imports a name, writing it for this file,
+// moving a relative path from one file to another, where a new line goes, and adding a name to an
+// import that is already there.
 
 import { describe, expect, it } from 'vitest';
-import { importLine, parseImport, relocate, writeImport } from '../../src/core/missingImports';
+import { importAddition, importHeader, importLine, parseImport, relocate, writeImport } from '../../src/core/importStatements';
 
 describe('parseImport', () => {
   it('recognizes default, namespace, named, require and destructured require imports of a name', () => {
@@ -63,5 +64,55 @@ describe('importLine', () => {
     expect(importLine({ statements: [statement(0, 'a'), { startLine: 1, endLine: 4, module: 'b' }] }, 'c')).toBe(5);
     // No import of its kind yet: after the last import.
     expect(importLine({ statements: [statement(0, 'a'), statement(1, 'b')] }, './c')).toBe(2);
+  });
+});
+
+describe('importAddition', () => {
+  /** The file after adding `name` to its first import of `module`, or undefined when it cannot take it. */
+  function added(text: string, module: string, name: string, spacedBraces = false): string | undefined {
+    const header = importHeader(text);
+    const statement = header?.statements.find((candidate) => candidate.module === module);
+    if (!header || !statement) throw new Error(`no import of ${module}`);
+    const insertion = importAddition(header.lines, statement, name, spacedBraces);
+    if (!insertion) return undefined;
+    const lines = text.split('\n');
+    const line = lines[insertion.position.line]!;
+    lines[insertion.position.line] = line.slice(0, insertion.position.character) + insertion.text + line.slice(insertion.position.character);
+    return lines.join('\n');
+  }
+
+  it('appends to an unsorted list on one line, in its spacing', () => {
+    expect(added("import { zeta, alpha } from './units';\nrest\n", './units', 'beta')).toBe("import { zeta, alpha, beta } from './units';\nrest\n");
+    expect(added("import {zeta,alpha} from './units'\n", './units', 'beta')).toBe("import {zeta,alpha,beta} from './units'\n");
+    expect(added("import {only} from './units'\n", './units', 'other')).toBe("import {only, other} from './units'\n");
+    expect(added("const { stat, readFile } = require('node:fs/promises');\n", 'node:fs/promises', 'open')).toBe("const { stat, readFile, open } = require('node:fs/promises');\n");
+  });
+
+  it('keeps a sorted list sorted, ignoring case and renames', () => {
+    expect(added("import { alpha, Gamma, zeta } from './units';\n", './units', 'beta')).toBe("import { alpha, beta, Gamma, zeta } from './units';\n");
+    expect(added("import { alpha as a, zeta } from './units';\n", './units', 'beta')).toBe("import { alpha as a, beta, zeta } from './units';\n");
+    expect(added("import { alpha, beta } from './units';\n", './units', 'zeta')).toBe("import { alpha, beta, zeta } from './units';\n");
+  });
+
+  it('gives the name a line of its own in a list written one name per line', () => {
+    const trailing = "import {\n  alpha,\n  gamma,\n} from './units';\n";
+    expect(added(trailing, './units', 'beta')).toBe("import {\n  alpha,\n  beta,\n  gamma,\n} from './units';\n");
+    expect(added(trailing, './units', 'zeta')).toBe("import {\n  alpha,\n  gamma,\n  zeta,\n} from './units';\n");
+    const bare = "const {\n\tgamma,\n\talpha\n} = require('./units')\n";
+    expect(added(bare, './units', 'beta')).toBe("const {\n\tgamma,\n\talpha,\n\tbeta\n} = require('./units')\n");
+  });
+
+  it('adds braces after a default import, and keeps a trailing comma on one line', () => {
+    expect(added("import units from './units';\n", './units', 'convert', true)).toBe("import units, { convert } from './units';\n");
+    expect(added("import units, {a} from './units';\n", './units', 'convert')).toBe("import units, {a, convert} from './units';\n");
+    expect(added("import { a, b, } from './units';\n", './units', 'c')).toBe("import { a, b, c, } from './units';\n");
+  });
+
+  it('leaves alone the imports that cannot take a named export', () => {
+    expect(added("import * as units from './units';\n", './units', 'convert')).toBeUndefined();
+    expect(added("import type { Unit } from './units';\n", './units', 'convert')).toBeUndefined();
+    expect(added("const units = require('./units');\n", './units', 'convert')).toBeUndefined();
+    expect(added("import { convert } from './units';\n", './units', 'convert')).toBeUndefined();
+    expect(() => added("import { a } from './units';\n", './units', 'not a name')).toThrow(TypeError);
   });
 });

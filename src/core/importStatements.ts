@@ -1,0 +1,232 @@
+// Import statements as text: reading how a file imports a name, writing one in another file's
+// style, finding where a new one goes, and adding a name to one that is already there. The missing
+// import predictor's vocabulary; no knowledge of the workspace or the engine.
+
+import type { Position } from './types';
+import { escapeRegExp, splitLines } from './text';
+
+/** The top of a file searched for its imports, in lines. */
+export const MAX_HEADER_LINES = 200;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** One import statement, parsed enough to rewrite it for one of its names. */
+export interface ImportForm {
+  readonly kind: 'default' | 'namespace' | 'named' | 'require' | 'require-named';
+  /** `const`, `let` or `var` for requires. */
+  readonly declaration: string;
+  readonly module: string;
+  /** `{ a }` rather than `{a}`. */
+  readonly spacedBraces: boolean;
+}
+
+/** An import statement of a file's header, by its lines (VS Code's). */
+export interface ImportStatement {
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly module: string;
+}
+
+/** The file's imports and how they are written. */
+export interface ImportHeader {
+  /** The header's lines, as VS Code splits them, up to MAX_HEADER_LINES. */
+  readonly lines: readonly string[];
+  readonly statements: readonly ImportStatement[];
+  readonly quote: string;
+  readonly semicolon: boolean;
+}
+
+/** The imports at the top of `text`; none when it has none. */
+export function importHeader(text: string): ImportHeader | undefined {
+  const lines = splitLines(text).slice(0, MAX_HEADER_LINES);
+  const statements: ImportStatement[] = [];
+  let startLine: number | undefined;
+  let lastText = '';
+  for (const [number, line] of lines.entries()) {
+    const starts = /^(?:import[\s{*]|(?:const|let|var)\s[^=]*(?:=\s*require\(|\{\s*$))/.test(line);
+    const module = /(?:\bfrom\s*|require\(\s*|^import\s*)(['"])([^'"]+)\1/.exec(line)?.[2];
+    // A statement over several lines (`import {`, names, `} from './x'`) ends on its `from` line.
+    if (starts || startLine !== undefined) {
+      startLine ??= number;
+      if (module !== undefined) {
+        statements.push({ startLine, endLine: number, module });
+        lastText = line;
+        startLine = undefined;
+      }
+    } else if (statements.length > 0 && line.trim() !== '' && !/^\s*(?:\/\/|\/\*|\*)/.test(line)) break;
+  }
+  if (statements.length === 0) return undefined;
+  const quote = /(['"])[^'"]*\1/.exec(lastText)?.[1] ?? "'";
+  return { lines, statements, quote, semicolon: lastText.trimEnd().endsWith(';') };
+}
+
+/**
+ * The line a new import of `module` goes on. A file that keeps its imports in groups (packages,
+ * parent paths, siblings, the groups in any order) gets it at the end of its group; any other file
+ * after its last import. That is where the benchmark's real changes put them: people append, even
+ * to a sorted list (sorting into place matched none of its cases and missed one).
+ */
+export function importLine(header: Pick<ImportHeader, 'statements'>, module: string): number {
+  const group = (specifier: string): number => (specifier.startsWith('../') ? 1 : specifier.startsWith('./') ? 2 : 0);
+  const { statements } = header;
+  const groups = statements.map((statement) => group(statement.module));
+  // Grouped: once a group ends, it does not come back.
+  const grouped = groups.every((kind, position) => position === 0 || kind === groups[position - 1] || !groups.slice(0, position - 1).includes(kind));
+  const same = statements.filter((statement) => group(statement.module) === group(module));
+  const anchor = grouped && same.length > 0 ? same[same.length - 1]! : statements[statements.length - 1]!;
+  return anchor.endLine + 1;
+}
+
+/** The import statement on `line`, if it imports `name` from `module` in one of the known forms. */
+export function parseImport(line: string, importedName: string, module: string): ImportForm | undefined {
+  const source = `(?<quote>['"])${escapeRegExp(module)}\\k<quote>`;
+  const name = escapeRegExp(importedName);
+  const spacedBraces = /\{\s/.test(line);
+  if (new RegExp(`^import\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'default', declaration: '', module, spacedBraces };
+  if (new RegExp(`^import\\s+\\*\\s+as\\s+${name}\\s+from\\s+${source}`).test(line)) return { kind: 'namespace', declaration: '', module, spacedBraces };
+  if (new RegExp(`^import\\s+\\{[^}]*\\b${name}\\b[^}]*\\}\\s+from\\s+${source}`).test(line) && !new RegExp(`\\bas\\s+${name}\\b|\\b${name}\\s+as\\b`).test(line)) {
+    return { kind: 'named', declaration: '', module, spacedBraces };
+  }
+  const required = new RegExp(`^(const|let|var)\\s+${name}\\s*=\\s*require\\(${source}\\)`).exec(line);
+  if (required) return { kind: 'require', declaration: required[1]!, module, spacedBraces };
+  const destructured = new RegExp(`^(const|let|var)\\s+\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=\\s*require\\(${source}\\)`).exec(line);
+  if (destructured && !new RegExp(`\\b${name}\\s*:|:\\s*${name}\\b`).test(line)) return { kind: 'require-named', declaration: destructured[1]!, module, spacedBraces };
+  return undefined;
+}
+
+/** The statement that imports `name` in `form`, in the header's quotes and semicolons. */
+export function writeImport(name: string, form: ImportForm, header: Pick<ImportHeader, 'quote' | 'semicolon'>): string {
+  if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
+  const source = `${header.quote}${form.module}${header.quote}`;
+  const braces = form.spacedBraces ? `{ ${name} }` : `{${name}}`;
+  const statement = {
+    default: `import ${name} from ${source}`,
+    namespace: `import * as ${name} from ${source}`,
+    named: `import ${braces} from ${source}`,
+    require: `${form.declaration} ${name} = require(${source})`,
+    'require-named': `${form.declaration} ${braces} = require(${source})`,
+  }[form.kind];
+  return header.semicolon ? `${statement};` : statement;
+}
+
+/** An insertion of `text` at `position`. */
+export interface Insertion {
+  readonly position: Position;
+  readonly text: string;
+}
+
+/**
+ * Adds the named export `name` to `statement`, an import of the module it comes from: into its
+ * braces (`import {a} from`, `const {a} = require(`), in sorted place when the names there are
+ * sorted, else after the last; or as braces after a default import (`import a, {name} from`).
+ * Undefined for statements that cannot take it: type-only imports, namespaces, plain requires.
+ * `spacedBraces` writes new braces as `{ name }`.
+ */
+export function importAddition(lines: readonly string[], statement: ImportStatement, name: string, spacedBraces: boolean): Insertion | undefined {
+  if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
+  const text = lines.slice(statement.startLine, statement.endLine + 1).join('\n');
+  const positionAt = (offset: number): Position => {
+    const before = text.slice(0, offset).split('\n');
+    return { line: statement.startLine + before.length - 1, character: before[before.length - 1]!.length };
+  };
+  const open = text.indexOf('{');
+  const close = open < 0 ? -1 : text.indexOf('}', open);
+  if (open < 0 || close < 0) {
+    const defaultOnly = /^(\s*import\s+[A-Za-z_$][\w$]*)\s+from\b/.exec(text);
+    if (!defaultOnly) return undefined;
+    return { position: positionAt(defaultOnly[1]!.length), text: spacedBraces ? `, { ${name} }` : `, {${name}}` };
+  }
+  const opening = text.slice(0, open);
+  if (!/^\s*import\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?$/.test(opening) && !/^\s*(?:const|let|var)\s+$/.test(opening)) return undefined;
+  const members = membersOf(text, open + 1, close);
+  if (members.length === 0 || members.some((member) => member.binding === name)) return undefined;
+  const multiline = text.slice(open, close).includes('\n');
+  const separator = /,[ \t]/.test(text.slice(open, close)) || members.length === 1 ? ', ' : ',';
+  const key = (word: string): string => word.toLowerCase();
+  const sorted = members.length >= 2 && members.every((member, index) => index === 0 || key(members[index - 1]!.imported) <= key(member.imported));
+  const next = sorted ? members.find((member) => key(member.imported) > key(name)) : undefined;
+  if (next) {
+    const lineStart = text.lastIndexOf('\n', next.start - 1) + 1;
+    const ownLine = multiline && text.slice(lineStart, next.start).trim() === '';
+    return ownLine
+      ? { position: positionAt(lineStart), text: `${text.slice(lineStart, next.start)}${name},\n` }
+      : { position: positionAt(next.start), text: `${name}${separator}` };
+  }
+  const last = members[members.length - 1]!;
+  const after = text.slice(last.end, close);
+  const trailingComma = after.trimStart().startsWith(',');
+  const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
+  const indentation = text.slice(lineStart, last.start);
+  // One name per line, the braces on lines of their own: the new name gets its own line too.
+  if (multiline && indentation.trim() === '' && after.includes('\n')) {
+    const lineEnd = last.end + after.indexOf('\n');
+    return trailingComma
+      ? { position: positionAt(lineEnd), text: `\n${indentation}${name},` }
+      : { position: positionAt(last.end), text: `,\n${indentation}${name}` };
+  }
+  return trailingComma
+    ? { position: positionAt(last.end + after.indexOf(',') + 1), text: `${separator === ', ' ? ' ' : ''}${name},` }
+    : { position: positionAt(last.end), text: `${separator}${name}` };
+}
+
+/** A name between an import's braces: `a`, `a as b`, `type T`, `a: b` (destructured require). */
+interface ImportMember {
+  readonly imported: string;
+  /** The name it binds in the file. */
+  readonly binding: string;
+  /** Offsets of the member's text, without the spaces and comma around it. */
+  readonly start: number;
+  readonly end: number;
+}
+
+function membersOf(text: string, from: number, to: number): ImportMember[] {
+  const members: ImportMember[] = [];
+  let start = from;
+  for (const piece of text.slice(from, to).split(',')) {
+    const leading = piece.length - piece.trimStart().length;
+    const words = piece.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/);
+    if (piece.trim() !== '') {
+      members.push({ imported: words[0]!, binding: words[words.length - 1]!, start: start + leading, end: start + piece.trimEnd().length });
+    }
+    start += piece.length + 1;
+  }
+  return members;
+}
+
+/** A relative module specifier written in `from`, as `to` would write it; packages stay as they are. */
+export function relocate(module: string, from: string, to: string): string {
+  if (!module.startsWith('./') && !module.startsWith('../')) return module;
+  const target = resolveModule(from, module);
+  const base = directoryParts(to);
+  const parts = target.split('/');
+  let common = 0;
+  while (common < base.length && common < parts.length - 1 && base[common] === parts[common]) common++;
+  const up = base.length - common;
+  const rest = parts.slice(common).join('/');
+  return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`;
+}
+
+/** The file or package `module` names from `from`, extensions aside: equal for the same module. */
+export function moduleTarget(from: string, module: string): string {
+  return withoutExtension(resolveModule(from, module));
+}
+
+/** A module specifier as a workspace path (without resolving extensions); packages as written. */
+function resolveModule(from: string, module: string): string {
+  if (!module.startsWith('./') && !module.startsWith('../')) return module;
+  const parts = directoryParts(from);
+  for (const part of module.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** `path` without its extension. */
+export function withoutExtension(path: string): string {
+  return path.replace(/\.[^./]+$/, '');
+}
+
+function directoryParts(path: string): string[] {
+  return path.split('/').slice(0, -1).filter((part) => part !== '');
+}
