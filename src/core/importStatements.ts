@@ -193,6 +193,43 @@ function membersOf(text: string, from: number, to: number): ImportMember[] {
   return members;
 }
 
+/**
+ * How `text`, a module's source, exports `name`: `export function name`, `export const name`,
+ * `export { name }` and the like (named), or `export default function name` (default).
+ */
+export function exportOf(text: string, name: string): 'named' | 'default' | undefined {
+  const word = escapeRegExp(name);
+  const declaration = new RegExp(
+    `^[ \\t]*export[ \\t]+(default[ \\t]+)?(?:declare[ \\t]+)?(?:async[ \\t]+)?(?:abstract[ \\t]+)?(?:function\\*?|class|const|let|var|interface|type|enum)[ \\t]+${word}\\b`,
+    'm',
+  ).exec(text);
+  if (declaration) return declaration[1] ? 'default' : 'named';
+  // A list without `from`: a re-export of another module's name is that module's to import.
+  const list = new RegExp(`^[ \\t]*export[ \\t]*\\{([^}]*)\\}[ \\t]*(?!from\\b)(?:;|$)`, 'gm');
+  for (const match of text.matchAll(list)) {
+    if (match[1]!.split(',').some((member) => member.trim().split(/\s+as\s+/).pop() === name)) return 'named';
+  }
+  return undefined;
+}
+
+/**
+ * The specifier by which `from` imports the file `to`, written as `header`'s relative imports
+ * are: with the extension they carry (`.js` for a TypeScript file, as ES modules compiled from
+ * TypeScript write it), or without one. A file with no relative imports to go by gets none in
+ * TypeScript and its own in JavaScript, where Node's ES modules need it.
+ */
+export function specifierFor(from: string, to: string, header: Pick<ImportHeader, 'statements'>): string {
+  const relative = header.statements.map((statement) => statement.module).filter((module) => module.startsWith('./') || module.startsWith('../'));
+  const extension = /\.[cm]?[jt]sx?$/.exec(to)?.[0] ?? '';
+  const written = relative.find((module) => /\.[cm]?[jt]sx?$/.test(module));
+  const withExtension = relative.length > 0 ? written !== undefined : /\.[cm]?jsx?$/.test(from);
+  let target: string;
+  if (!withExtension) target = withoutExtension(to).replace(/\/index$/, '');
+  else if (written !== undefined && /\.[cm]?jsx?$/.test(written) && /^\.[cm]?tsx?$/.test(extension)) target = `${withoutExtension(to)}${extension.replace('ts', 'js').replace(/x$/, '')}`;
+  else target = to;
+  return relocate(`./${target}`, 'workspace-root', from);
+}
+
 /** A relative module specifier written in `from`, as `to` would write it; packages stay as they are. */
 export function relocate(module: string, from: string, to: string): string {
   if (!module.startsWith('./') && !module.startsWith('../')) return module;

@@ -1,14 +1,15 @@
-// Missing imports: the edit just typed uses a name the file neither declares nor imports, and
-// other files of the workspace import it. The next edit is the import line, written the way those
-// files write it (default, namespace, named, require), with the module path made relative to
-// this file, in this file's quotes and semicolons, after this file's last import; or, when this
-// file already imports from that module, the name added to that import.
+// Missing imports: the edit just typed uses a name the file neither declares nor imports. When
+// other files of the workspace import it, the next edit is the import line written the way they
+// write it (default, namespace, named, require); when none does yet but exactly one file exports
+// it, an import from that file. The module path is made relative to this file, in this file's
+// quotes, semicolons and extensions; the line goes with this file's imports, or, when this file
+// already imports from that module, the name joins that import.
 
 import { isKeyword, type SourceText } from './codeTokens';
 import type { StopCheck } from './deadline';
 import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engine';
 import { hashEdits } from './hash';
-import { importAddition, importHeader, importLine, moduleTarget, parseImport, relocate, withoutExtension, writeImport, type ImportForm, type ImportHeader, type Insertion } from './importStatements';
+import { exportOf, importAddition, importHeader, importLine, moduleTarget, parseImport, relocate, specifierFor, withoutExtension, writeImport, type ImportForm, type ImportHeader, type Insertion } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
@@ -22,6 +23,10 @@ export const MAX_IMPORTING_FILES = 24;
 export const AGREED_IMPORT_SCORE = 0.62;
 /** One file does. */
 export const SINGLE_IMPORT_SCORE = 0.56;
+/** No file imports it yet, one file exports it. */
+export const EXPORTED_SCORE = 0.53;
+/** Definitions of a name whose files are read for an export, at most. */
+export const MAX_EXPORTING_FILES = 8;
 
 const SCRIPT_PATH = /\.(?:[cm]?[jt]sx?)$/;
 /** A line that is (part of) an import statement. */
@@ -63,14 +68,14 @@ export class MissingImportPredictor implements CandidateSource {
       if (signal.aborted) break;
       // Declared, imported or used elsewhere in the file: a global, a local, or already imported.
       if (document.tokens.some((token) => token.text === name && (token.end <= insertedStart || token.start >= insertedEnd))) continue;
-      const found = this.importedElsewhere(name, edit.path, index);
+      const found = this.importedElsewhere(name, edit.path, index) ?? this.exportedElsewhere(name, edit.path, index, header);
       if (!found) continue;
       const { form, agreeing } = found;
       // The name lives in this very file (a local the edit declares, imported from here elsewhere).
       if (moduleTarget(edit.path, form.module) === withoutExtension(edit.path)) continue;
       const insertion = this.insertionFor(name, form, header, edit.path, index, document.eol);
       if (!insertion) continue;
-      const score = agreeing >= 2 ? AGREED_IMPORT_SCORE : SINGLE_IMPORT_SCORE;
+      const score = agreeing >= 2 ? AGREED_IMPORT_SCORE : agreeing === 1 ? SINGLE_IMPORT_SCORE : EXPORTED_SCORE;
       const edits: ScoredEdit[] = [{ path: edit.path, range: { start: insertion.position, end: insertion.position }, text: insertion.text, score, source: 'propagation' }];
       const how = insertion.addsToExisting ? `add \`${name}\` to this file's import from '${form.module}'` : `import \`${name}\``;
       suggestions.push({
@@ -80,7 +85,7 @@ export class MissingImportPredictor implements CandidateSource {
         source: 'propagation',
         explanation: {
           followsFrom: edit.newest,
-          pattern: `${how}: the edit uses it, this file does not import it, ${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} it so`,
+          pattern: `${how}: the edit uses it, this file does not import it, ${agreeing === 0 ? `'${form.module}' exports it` : `${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} it so`}`,
           snippets: [],
           confidence: score,
           stageTimingsMs: {},
@@ -136,6 +141,25 @@ export class MissingImportPredictor implements CandidateSource {
       }
     }
     return [...votes.values()].sort((a, b) => b.agreeing - a.agreeing)[0];
+  }
+
+  /**
+   * A name no file imports yet, exported by exactly one file: imported from there, in this file's
+   * style. Only into a file of ES imports (a file of requires would need CommonJS exports), and
+   * never when two files export the name: which one the user means is theirs to say.
+   */
+  private exportedElsewhere(name: string, path: string, index: WorkspaceIndex, header: ImportHeader): { form: ImportForm; agreeing: number } | undefined {
+    if (header.statements.some((statement) => !/^\s*import\b/.test(header.lines[statement.startLine] ?? ''))) return undefined;
+    const files = [...new Set(index.definitions(name).map((definition) => definition.path))].filter((file) => file !== path && SCRIPT_PATH.test(file));
+    const exporting = files.slice(0, MAX_EXPORTING_FILES).flatMap((file) => {
+      const kind = exportOf(this.readText(file) ?? '', name);
+      return kind ? [{ file, kind }] : [];
+    });
+    if (exporting.length !== 1) return undefined;
+    const { file, kind } = exporting[0]!;
+    const spacedBraces = !header.lines.some((line) => /^\s*import\b.*\{[^\s}]/.test(line));
+    const form: ImportForm = { kind: kind === 'default' ? 'default' : 'named', declaration: '', module: specifierFor(path, file, header), spacedBraces };
+    return { form, agreeing: 0 };
   }
 
   /** The statement on the import's line, when it is a whole one-line import of `name`. */

@@ -24,6 +24,9 @@ const FILES: Record<string, string> = {
   'src/scheduler/action.ts': "import { Scheduler } from '../scheduler';\nimport { TimerHandle } from './timerHandle';\n\nexport let handle: TimerHandle | undefined;\n",
   'src/util/arrRemove.ts': 'export function arrRemove(a: any[], x: any) {}\nexport function arrInsert(a: any[], x: any) {}\n',
   'src/scheduler/queue.ts': "import { arrInsert } from '../util/arrRemove';\n\nexport const queue: number[] = [];\narrInsert(queue, 1);\n",
+  // Exported, imported nowhere yet; and a name two files export.
+  'src/util/format.ts': 'export function formatBytes(n: number): string {\n  return `${n} B`;\n}\nexport const clamp = (n: number) => n;\n',
+  'src/util/math.ts': 'export const clamp = (n: number) => Math.max(0, n);\n',
   'src/scheduler/frame.ts': "import { arrRemove } from '../util/arrRemove';\nimport { provider } from './provider';\nimport { queue } from './queue';\n\nexport function recycle(id?: any) {\n  return arrRemove([], id);\n}\n",
 };
 
@@ -69,6 +72,15 @@ describe('missing imports', () => {
   it('adds the name to the import this file already has from its module', async () => {
     const edits = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'arrInsert([], id)');
     expect(edits[0]).toMatchObject({ path: 'src/scheduler/frame.ts', range: { start: { line: 0, character: 18 }, end: { line: 0, character: 18 } }, text: ', arrInsert' });
+  });
+
+  it('imports a name that one file exports and none imports yet, from that file', async () => {
+    const edits = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'formatBytes(id)');
+    // With the other parent-directory import, before the sibling ones.
+    expect(edits[0]).toMatchObject({ path: 'src/scheduler/frame.ts', range: { start: { line: 1, character: 0 } }, text: "import { formatBytes } from '../util/format';\n" });
+    // Two files export `clamp`: which one is meant is the user's call.
+    const ambiguous = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'clamp(id)');
+    expect(ambiguous.filter((edit) => edit.text.includes('import'))).toEqual([]);
   });
 
   it('stays silent for names the file already has, and for an import typed by hand', async () => {

@@ -3,7 +3,7 @@
 // import that is already there.
 
 import { describe, expect, it } from 'vitest';
-import { importAddition, importHeader, importLine, parseImport, relocate, writeImport } from '../../src/core/importStatements';
+import { exportOf, importAddition, importHeader, importLine, parseImport, relocate, specifierFor, writeImport } from '../../src/core/importStatements';
 
 describe('parseImport', () => {
   it('recognizes default, namespace, named, require and destructured require imports of a name', () => {
@@ -114,5 +114,36 @@ describe('importAddition', () => {
     expect(added("const units = require('./units');\n", './units', 'convert')).toBeUndefined();
     expect(added("import { convert } from './units';\n", './units', 'convert')).toBeUndefined();
     expect(() => added("import { a } from './units';\n", './units', 'not a name')).toThrow(TypeError);
+  });
+});
+
+describe('exportOf', () => {
+  it('finds named and default exports declared or listed, and nothing else', () => {
+    expect(exportOf('export function formatBytes(n) {}\n', 'formatBytes')).toBe('named');
+    expect(exportOf('export async function load() {}\n', 'load')).toBe('named');
+    expect(exportOf('  export declare abstract class Base {}\n', 'Base')).toBe('named');
+    expect(exportOf('export type Unit = string;\nexport interface Rate {}\n', 'Rate')).toBe('named');
+    expect(exportOf('export default class Wallet {}\n', 'Wallet')).toBe('default');
+    expect(exportOf('function a() {}\nfunction b() {}\nexport { a, b as bee };\n', 'bee')).toBe('named');
+    expect(exportOf('function a() {}\nexport { a };\n', 'a')).toBe('named');
+    // Not exported, a longer name, or re-exported from elsewhere (that module is the one to import).
+    expect(exportOf('function formatBytes(n) {}\n', 'formatBytes')).toBeUndefined();
+    expect(exportOf('export function formatBytesLong(n) {}\n', 'formatBytes')).toBeUndefined();
+    expect(exportOf("export { formatBytes } from './format';\n", 'formatBytes')).toBeUndefined();
+    expect(exportOf('const x = { formatBytes };\n', 'formatBytes')).toBeUndefined();
+  });
+});
+
+describe('specifierFor', () => {
+  const header = (...modules: string[]) => ({ statements: modules.map((module, line) => ({ startLine: line, endLine: line, module })) });
+  it('writes the path relative to the importing file, with or without an extension as its imports do', () => {
+    expect(specifierFor('src/app/main.ts', 'src/util/format.ts', header('./config', 'lodash'))).toBe('../util/format');
+    expect(specifierFor('src/app/main.ts', 'src/app/util/index.ts', header('./config'))).toBe('./util');
+    expect(specifierFor('src/app/main.ts', 'src/util/format.ts', header('./config.js'))).toBe('../util/format.js');
+    expect(specifierFor('src/app/main.mts', 'src/util/format.mts', header('./config.mjs'))).toBe('../util/format.mjs');
+    expect(specifierFor('lib/main.js', 'lib/format.js', header('./config.js'))).toBe('./format.js');
+    // Nothing relative to go by: none in TypeScript, the file's own in JavaScript.
+    expect(specifierFor('src/main.ts', 'src/format.ts', header('lodash'))).toBe('./format');
+    expect(specifierFor('lib/main.mjs', 'lib/format.mjs', header('node:fs'))).toBe('./format.mjs');
   });
 });
