@@ -31,13 +31,20 @@ export interface ImportStatement {
 export interface ImportHeader {
   /** The header's lines, as VS Code splits them, up to MAX_HEADER_LINES. */
   readonly lines: readonly string[];
+  /** In file order; none in a file without imports. */
   readonly statements: readonly ImportStatement[];
   readonly quote: string;
   readonly semicolon: boolean;
+  /**
+   * Where the first import goes in a file without any: after a shebang, the file's opening comments
+   * and directives ('use strict') when a blank line ends them, else at the very top (a comment
+   * right above the code is the code's).
+   */
+  readonly firstLine: number;
 }
 
-/** The imports at the top of `text`; none when it has none. */
-export function importHeader(text: string): ImportHeader | undefined {
+/** The imports at the top of `text`, and how they are written or, in a file without any, would be. */
+export function importHeader(text: string): ImportHeader {
   const lines = splitLines(text).slice(0, MAX_HEADER_LINES);
   const statements: ImportStatement[] = [];
   let startLine: number | undefined;
@@ -55,9 +62,50 @@ export function importHeader(text: string): ImportHeader | undefined {
       }
     } else if (statements.length > 0 && line.trim() !== '' && !/^\s*(?:\/\/|\/\*|\*)/.test(line)) break;
   }
-  if (statements.length === 0) return undefined;
-  const quote = /(['"])[^'"]*\1/.exec(lastText)?.[1] ?? "'";
-  return { lines, statements, quote, semicolon: lastText.trimEnd().endsWith(';') };
+  if (statements.length > 0) {
+    const quote = /(['"])[^'"]*\1/.exec(lastText)?.[1] ?? "'";
+    return { lines, statements, quote, semicolon: lastText.trimEnd().endsWith(';'), firstLine: statements[0]!.startLine };
+  }
+  return { lines, statements, ...styleOf(lines), firstLine: preambleEnd(lines) };
+}
+
+/** The quotes and semicolons most of `lines` use. */
+function styleOf(lines: readonly string[]): { quote: string; semicolon: boolean } {
+  const count = (pattern: RegExp): number => lines.reduce((total, line) => total + (line.match(pattern)?.length ?? 0), 0);
+  const semicolons = lines.filter((line) => /;\s*$/.test(line)).length;
+  // Lines that end a statement without one: a name, a call, an index, a string.
+  const bare = lines.filter((line) => /[\w$)\]'"`]\s*$/.test(line) && !/^\s*(?:\/\/|\*|\/\*)/.test(line)).length;
+  return { quote: count(/"[^"\n]*"/g) > count(/'[^'\n]*'/g) ? '"' : "'", semicolon: semicolons >= bare };
+}
+
+/** The line after a file's opening shebang, comments and directives, when a blank line ends them. */
+function preambleEnd(lines: readonly string[]): number {
+  let end = lines[0]?.startsWith('#!') ? 1 : 0;
+  let inComment = false;
+  for (const [number, line] of lines.entries()) {
+    if (number === 0 && line.startsWith('#!')) continue;
+    const trimmed = line.trim();
+    if (inComment) {
+      inComment = !trimmed.includes('*/');
+      continue;
+    }
+    if (trimmed === '') {
+      end = number + 1;
+      continue;
+    }
+    if (trimmed.startsWith('/*')) {
+      inComment = !trimmed.includes('*/');
+      continue;
+    }
+    if (trimmed.startsWith('//') || /^(['"])use [\w ]+\1;?$/.test(trimmed)) {
+      // A directive needs no blank line after it to stay first.
+      if (!trimmed.startsWith('//')) end = number + 1;
+      continue;
+    }
+    break;
+  }
+  // A file of nothing but blank lines and comments: its last line, which the text can be put at.
+  return Math.min(end, lines.length - 1);
 }
 
 /**
@@ -66,9 +114,10 @@ export function importHeader(text: string): ImportHeader | undefined {
  * after its last import. That is where the benchmark's real changes put them: people append, even
  * to a sorted list (sorting into place matched none of its cases and missed one).
  */
-export function importLine(header: Pick<ImportHeader, 'statements'>, module: string): number {
+export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'>, module: string): number {
   const group = (specifier: string): number => (specifier.startsWith('../') ? 1 : specifier.startsWith('./') ? 2 : 0);
   const { statements } = header;
+  if (statements.length === 0) return header.firstLine;
   const groups = statements.map((statement) => group(statement.module));
   // Grouped: once a group ends, it does not come back.
   const grouped = groups.every((kind, position) => position === 0 || kind === groups[position - 1] || !groups.slice(0, position - 1).includes(kind));

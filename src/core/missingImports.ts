@@ -59,7 +59,6 @@ export class MissingImportPredictor implements CandidateSource {
     if (text === undefined) return { suggestions: [] };
     const document = this.documents.get(edit.path, text);
     const header = importHeader(document.text);
-    if (!header) return { suggestions: [] };
     const insertedStart = document.offsetAt(edit.range.start);
     const insertedEnd = insertedStart + edit.insertedText.length;
     if (text.slice(insertedStart, insertedEnd) !== edit.insertedText) return { suggestions: [] };
@@ -122,7 +121,10 @@ export class MissingImportPredictor implements CandidateSource {
     }
     // Imported further down than the header reaches: leave it to the user.
     if (index.imports(path).some((imported) => moduleTarget(path, imported.module) === target)) return undefined;
-    return { position: { line: importLine(header, form.module), character: 0 }, text: `${writeImport(name, form, header)}${eol}`, addsToExisting: false };
+    const line = importLine(header, form.module);
+    // A file's first import is set apart from the code after it by a blank line.
+    const apart = header.statements.length === 0 && (header.lines[line] ?? '').trim() !== '' ? eol : '';
+    return { position: { line, character: 0 }, text: `${writeImport(name, form, header)}${eol}${apart}`, addsToExisting: false };
   }
 
   /** How the workspace's other files import `name`, rewritten for `path`: the most common form. */
@@ -145,11 +147,13 @@ export class MissingImportPredictor implements CandidateSource {
 
   /**
    * A name no file imports yet, exported by exactly one file: imported from there, in this file's
-   * style. Only into a file of ES imports (a file of requires would need CommonJS exports), and
+   * style. Only into an ES module (a file of requires would need CommonJS exports), and
    * never when two files export the name: which one the user means is theirs to say.
    */
   private exportedElsewhere(name: string, path: string, index: WorkspaceIndex, header: ImportHeader): { form: ImportForm; agreeing: number } | undefined {
     if (header.statements.some((statement) => !/^\s*import\b/.test(header.lines[statement.startLine] ?? ''))) return undefined;
+    // No imports to go by: an ES module only when its name or its exports say so.
+    if (header.statements.length === 0 && !/\.(?:tsx?|mts|mjs)$/.test(path) && !header.lines.some((line) => /^export\s/.test(line))) return undefined;
     const files = [...new Set(index.definitions(name).map((definition) => definition.path))].filter((file) => file !== path && SCRIPT_PATH.test(file));
     const exporting = files.slice(0, MAX_EXPORTING_FILES).flatMap((file) => {
       const kind = exportOf(this.readText(file) ?? '', name);

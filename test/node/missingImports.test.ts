@@ -18,6 +18,7 @@ const FILES: Record<string, string> = {
   'lib/util/ast.js': 'function isCallExpression(node) {\n  return node.type === "CallExpression";\n}\nmodule.exports = { isCallExpression };\n',
   'lib/rules/first.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => astUtil.isCallExpression(node);\n",
   'lib/rules/second.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => !astUtil.isCallExpression(node);\n",
+  'lib/rules/fresh.js': "'use strict';\n\nfunction check(node) {\n  return ;\n}\n",
   'lib/rules/target.js': "'use strict';\n\nconst report = require('../util/report')\nconst docsUrl = require('../util/docsUrl')\n\nfunction check(node) {\n  return ;\n}\n",
   // ES modules, sorted imports, one import already from the same module in another file.
   'src/scheduler/timerHandle.ts': 'export type TimerHandle = number;\n',
@@ -61,6 +62,11 @@ describe('missing imports', () => {
     const edits = await suggestAfter('lib/rules/target.js', 6, 9, 0, 'astUtil.isCallExpression(node)');
     // No semicolons in this file, and its requires are not sorted: after the last one.
     expect(edits[0]).toMatchObject({ path: 'lib/rules/target.js', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: "const astUtil = require('../util/ast')\n" });
+  });
+
+  it('gives a file without imports its first one, after its directive, set apart from the code', async () => {
+    const edits = await suggestAfter('lib/rules/fresh.js', 3, 9, 0, 'astUtil.isCallExpression(node)');
+    expect(edits[0]).toMatchObject({ path: 'lib/rules/fresh.js', range: { start: { line: 2, character: 0 } }, text: "const astUtil = require('../util/ast');\n\n" });
   });
 
   it('imports a named export in sorted place among the same kind of imports', async () => {

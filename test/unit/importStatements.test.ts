@@ -53,17 +53,40 @@ describe('relocate', () => {
 
 describe('importLine', () => {
   const statement = (line: number, module: string) => ({ startLine: line, endLine: line, module });
+  const at = (...statements: { startLine: number; endLine: number; module: string }[]) => ({ statements, firstLine: 0 });
   it('appends to the name\'s group when the file keeps its imports grouped, else after the last import', () => {
-    const grouped = { statements: [statement(0, 'node:events'), statement(1, 'is-stream'), statement(2, '../a.js'), statement(3, '../b.js'), statement(4, './c.js')] };
+    const grouped = at(statement(0, 'node:events'), statement(1, 'is-stream'), statement(2, '../a.js'), statement(3, '../b.js'), statement(4, './c.js'));
     expect(importLine(grouped, 'get-stream')).toBe(2);
     expect(importLine(grouped, '../aa.js')).toBe(4);
     expect(importLine(grouped, './d.js')).toBe(5);
-    const mixed = { statements: [statement(0, './Action'), statement(1, '../types'), statement(2, './Scheduler'), statement(3, '../util/arr')] };
+    const mixed = at(statement(0, './Action'), statement(1, '../types'), statement(2, './Scheduler'), statement(3, '../util/arr'));
     expect(importLine(mixed, './timerHandle')).toBe(4);
     // A statement over several lines: after its last line.
-    expect(importLine({ statements: [statement(0, 'a'), { startLine: 1, endLine: 4, module: 'b' }] }, 'c')).toBe(5);
+    expect(importLine(at(statement(0, 'a'), { startLine: 1, endLine: 4, module: 'b' }), 'c')).toBe(5);
     // No import of its kind yet: after the last import.
-    expect(importLine({ statements: [statement(0, 'a'), statement(1, 'b')] }, './c')).toBe(2);
+    expect(importLine(at(statement(0, 'a'), statement(1, 'b')), './c')).toBe(2);
+  });
+});
+
+describe('importHeader', () => {
+  it('puts a file\'s first import after its opening comments and directives, never between a comment and its code', () => {
+    const first = (text: string) => importHeader(text).firstLine;
+    expect(first("'use strict'\n\nfunction check() {}\n")).toBe(2);
+    expect(first("'use strict';\nfunction check() {}\n")).toBe(1);
+    expect(first('#!/usr/bin/env node\n/**\n * License.\n */\n\n// Does things.\nmain();\n')).toBe(5);
+    expect(first('/** The entry point. */\nexport function main() {}\n')).toBe(0);
+    expect(first('#!/usr/bin/env node\nmain();\n')).toBe(1);
+    expect(first('')).toBe(0);
+  });
+
+  it('reads the style of a file without imports from its code', () => {
+    expect(importHeader('const a = "x";\nconst b = "y";\nrun(a, b);\n')).toMatchObject({ statements: [], quote: '"', semicolon: true });
+    expect(importHeader("const a = 'x'\nrun(a)\n")).toMatchObject({ statements: [], quote: "'", semicolon: false });
+  });
+
+  it('finds statements over several lines and the style of the last one', () => {
+    const header = importHeader('import {\n  a,\n} from "./a";\nimport b from "./b"\n\ncode();\n');
+    expect(header).toMatchObject({ statements: [{ startLine: 0, endLine: 2, module: './a' }, { startLine: 3, endLine: 3, module: './b' }], quote: '"', semicolon: false, firstLine: 0 });
   });
 });
 
@@ -71,8 +94,8 @@ describe('importAddition', () => {
   /** The file after adding `name` to its first import of `module`, or undefined when it cannot take it. */
   function added(text: string, module: string, name: string, spacedBraces = false): string | undefined {
     const header = importHeader(text);
-    const statement = header?.statements.find((candidate) => candidate.module === module);
-    if (!header || !statement) throw new Error(`no import of ${module}`);
+    const statement = header.statements.find((candidate) => candidate.module === module);
+    if (!statement) throw new Error(`no import of ${module}`);
     const insertion = importAddition(header.lines, statement, name, spacedBraces);
     if (!insertion) return undefined;
     const lines = text.split('\n');
