@@ -2,7 +2,7 @@
 // style, finding where a new one goes, and adding a name to one that is already there. The missing
 // import predictor's vocabulary; no knowledge of the workspace or the engine.
 
-import type { Position } from './types';
+import { listAddition, positionIn, type Insertion } from './importLists';
 import { escapeRegExp, splitLines } from './text';
 
 /** The top of a file searched for its imports, in lines. */
@@ -114,16 +114,20 @@ function preambleEnd(lines: readonly string[]): number {
  * after its last import. That is where the benchmark's real changes put them: people append, even
  * to a sorted list (sorting into place matched none of its cases and missed one).
  */
-export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'>, module: string): number {
-  const group = (specifier: string): number => (specifier.startsWith('../') ? 1 : specifier.startsWith('./') ? 2 : 0);
+export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'>, module: string, groupOf: (module: string) => number = scriptGroup): number {
   const { statements } = header;
   if (statements.length === 0) return header.firstLine;
-  const groups = statements.map((statement) => group(statement.module));
+  const groups = statements.map((statement) => groupOf(statement.module));
   // Grouped: once a group ends, it does not come back.
   const grouped = groups.every((kind, position) => position === 0 || kind === groups[position - 1] || !groups.slice(0, position - 1).includes(kind));
-  const same = statements.filter((statement) => group(statement.module) === group(module));
+  const same = statements.filter((statement) => groupOf(statement.module) === groupOf(module));
   const anchor = grouped && same.length > 0 ? same[same.length - 1]! : statements[statements.length - 1]!;
   return anchor.endLine + 1;
+}
+
+/** Packages, parent paths, siblings. */
+function scriptGroup(module: string): number {
+  return module.startsWith('../') ? 1 : module.startsWith('./') ? 2 : 0;
 }
 
 /** The import statement on `line`, if it imports `name` from `module` in one of the known forms. */
@@ -158,12 +162,6 @@ export function writeImport(name: string, form: ImportForm, header: Pick<ImportH
   return header.semicolon ? `${statement};` : statement;
 }
 
-/** An insertion of `text` at `position`. */
-export interface Insertion {
-  readonly position: Position;
-  readonly text: string;
-}
-
 /**
  * Adds the named export `name` to `statement`, an import of the module it comes from: into its
  * braces (`import {a} from`, `const {a} = require(`), in sorted place when the names there are
@@ -174,72 +172,16 @@ export interface Insertion {
 export function importAddition(lines: readonly string[], statement: ImportStatement, name: string, spacedBraces: boolean): Insertion | undefined {
   if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
   const text = lines.slice(statement.startLine, statement.endLine + 1).join('\n');
-  const positionAt = (offset: number): Position => {
-    const before = text.slice(0, offset).split('\n');
-    return { line: statement.startLine + before.length - 1, character: before[before.length - 1]!.length };
-  };
   const open = text.indexOf('{');
   const close = open < 0 ? -1 : text.indexOf('}', open);
   if (open < 0 || close < 0) {
     const defaultOnly = /^(\s*import\s+[A-Za-z_$][\w$]*)\s+from\b/.exec(text);
     if (!defaultOnly) return undefined;
-    return { position: positionAt(defaultOnly[1]!.length), text: spacedBraces ? `, { ${name} }` : `, {${name}}` };
+    return { position: positionIn(text, statement.startLine, defaultOnly[1]!.length), text: spacedBraces ? `, { ${name} }` : `, {${name}}` };
   }
   const opening = text.slice(0, open);
   if (!/^\s*import\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?$/.test(opening) && !/^\s*(?:const|let|var)\s+$/.test(opening)) return undefined;
-  const members = membersOf(text, open + 1, close);
-  if (members.length === 0 || members.some((member) => member.binding === name)) return undefined;
-  const multiline = text.slice(open, close).includes('\n');
-  const separator = /,[ \t]/.test(text.slice(open, close)) || members.length === 1 ? ', ' : ',';
-  const key = (word: string): string => word.toLowerCase();
-  const sorted = members.length >= 2 && members.every((member, index) => index === 0 || key(members[index - 1]!.imported) <= key(member.imported));
-  const next = sorted ? members.find((member) => key(member.imported) > key(name)) : undefined;
-  if (next) {
-    const lineStart = text.lastIndexOf('\n', next.start - 1) + 1;
-    const ownLine = multiline && text.slice(lineStart, next.start).trim() === '';
-    return ownLine
-      ? { position: positionAt(lineStart), text: `${text.slice(lineStart, next.start)}${name},\n` }
-      : { position: positionAt(next.start), text: `${name}${separator}` };
-  }
-  const last = members[members.length - 1]!;
-  const after = text.slice(last.end, close);
-  const trailingComma = after.trimStart().startsWith(',');
-  const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
-  const indentation = text.slice(lineStart, last.start);
-  // One name per line, the braces on lines of their own: the new name gets its own line too.
-  if (multiline && indentation.trim() === '' && after.includes('\n')) {
-    const lineEnd = last.end + after.indexOf('\n');
-    return trailingComma
-      ? { position: positionAt(lineEnd), text: `\n${indentation}${name},` }
-      : { position: positionAt(last.end), text: `,\n${indentation}${name}` };
-  }
-  return trailingComma
-    ? { position: positionAt(last.end + after.indexOf(',') + 1), text: `${separator === ', ' ? ' ' : ''}${name},` }
-    : { position: positionAt(last.end), text: `${separator}${name}` };
-}
-
-/** A name between an import's braces: `a`, `a as b`, `type T`, `a: b` (destructured require). */
-interface ImportMember {
-  readonly imported: string;
-  /** The name it binds in the file. */
-  readonly binding: string;
-  /** Offsets of the member's text, without the spaces and comma around it. */
-  readonly start: number;
-  readonly end: number;
-}
-
-function membersOf(text: string, from: number, to: number): ImportMember[] {
-  const members: ImportMember[] = [];
-  let start = from;
-  for (const piece of text.slice(from, to).split(',')) {
-    const leading = piece.length - piece.trimStart().length;
-    const words = piece.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/);
-    if (piece.trim() !== '') {
-      members.push({ imported: words[0]!, binding: words[words.length - 1]!, start: start + leading, end: start + piece.trimEnd().length });
-    }
-    start += piece.length + 1;
-  }
-  return members;
+  return listAddition(text, statement.startLine, open + 1, close, name);
 }
 
 /**

@@ -20,6 +20,13 @@ const FILES: Record<string, string> = {
   'lib/rules/second.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => !astUtil.isCallExpression(node);\n",
   'lib/rules/fresh.js': "'use strict';\n\nfunction check(node) {\n  return ;\n}\n",
   'lib/rules/target.js': "'use strict';\n\nconst report = require('../util/report')\nconst docsUrl = require('../util/docsUrl')\n\nfunction check(node) {\n  return ;\n}\n",
+  // Python: a helper one module imports relatively, wanted in a sibling, a subpackage and a module
+  // that already imports from the helper's module.
+  'pkg/util.py': 'def slugify(text):\n    return text.lower()\n\n\ndef other(text):\n    return text\n',
+  'pkg/views.py': '"""Views."""\nimport os\n\nfrom .util import slugify\n\n\ndef show(x):\n    return slugify(x)\n',
+  'pkg/api.py': '"""API."""\nimport os\nfrom .models import Model\n\n\ndef handle(x):\n    return x\n',
+  'pkg/admin.py': 'from .util import other\n\n\ndef tidy(x):\n    return x\n',
+  'pkg/sub/deep.py': 'def handle(x):\n    return x\n',
   // ES modules, sorted imports, one import already from the same module in another file.
   'src/scheduler/timerHandle.ts': 'export type TimerHandle = number;\n',
   'src/scheduler/action.ts': "import { Scheduler } from '../scheduler';\nimport { TimerHandle } from './timerHandle';\n\nexport let handle: TimerHandle | undefined;\n",
@@ -87,6 +94,16 @@ describe('missing imports', () => {
     // Two files export `clamp`: which one is meant is the user's call.
     const ambiguous = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'clamp(id)');
     expect(ambiguous.filter((edit) => edit.text.includes('import'))).toEqual([]);
+  });
+
+  it('imports a Python name the way a sibling module does, re-anchored and joined where it can be', async () => {
+    const sibling = await suggestAfter('pkg/api.py', 6, 11, 1, 'slugify(x)');
+    // After the relative imports, which come after the absolute ones.
+    expect(sibling[0]).toMatchObject({ path: 'pkg/api.py', range: { start: { line: 3, character: 0 } }, text: 'from .util import slugify\n' });
+    const deeper = await suggestAfter('pkg/sub/deep.py', 1, 11, 1, 'slugify(x)');
+    expect(deeper[0]).toMatchObject({ path: 'pkg/sub/deep.py', range: { start: { line: 0, character: 0 } }, text: 'from ..util import slugify\n\n' });
+    const joined = await suggestAfter('pkg/admin.py', 4, 11, 1, 'slugify(x)');
+    expect(joined[0]).toMatchObject({ path: 'pkg/admin.py', range: { start: { line: 0, character: 23 } }, text: ', slugify' });
   });
 
   it('stays silent for names the file already has, and for an import typed by hand', async () => {

@@ -1,0 +1,154 @@
+// Python's import statements for the missing-import predictor: `from m import name`, `import name`
+// and `import m as name`, read from other files, made relative to this file where they are
+// relative (`from .util import name`), written after this file's imports or its docstring, or
+// joined to the `from m import ...` this file already has.
+
+import type { ImportDialect } from './importDialect';
+import { listAddition } from './importLists';
+import { importLine, type ImportHeader } from './importStatements';
+import { escapeRegExp, splitLines } from './text';
+
+/** The top of a file searched for its imports, in lines. */
+export const MAX_PYTHON_HEADER_LINES = 200;
+
+const NAME = /^[A-Za-z_]\w*$/;
+/** `from a.b import (`, `from . import x`, `import a.b`: the module, and an opening parenthesis. */
+const STATEMENT = /^(?:from\s+(\.*[\w.]*)\s+import\b\s*(\()?|import\s+([\w.]+))/;
+
+export interface PythonImportForm {
+  /** `from module import name`, `import name` (the module itself), `import module as name`. */
+  readonly kind: 'from' | 'module' | 'alias';
+  readonly module: string;
+}
+
+/** The imports at the top of a Python file; where the first goes in a file without any. */
+export function pythonImportHeader(text: string): ImportHeader {
+  const lines = splitLines(text).slice(0, MAX_PYTHON_HEADER_LINES);
+  const statements: { startLine: number; endLine: number; module: string }[] = [];
+  let open: { startLine: number; module: string } | undefined;
+  for (const [number, line] of lines.entries()) {
+    if (open) {
+      if (line.includes(')')) {
+        statements.push({ ...open, endLine: number });
+        open = undefined;
+      }
+      continue;
+    }
+    const statement = STATEMENT.exec(line);
+    if (statement) {
+      const module = statement[1] ?? statement[3]!;
+      if (statement[2] && !line.includes(')')) open = { startLine: number, module };
+      else statements.push({ startLine: number, endLine: number, module });
+    } else if (statements.length > 0 && line.trim() !== '' && !line.trimStart().startsWith('#')) break;
+  }
+  return { lines, statements, quote: "'", semicolon: false, firstLine: statements[0]?.startLine ?? preambleEnd(lines) };
+}
+
+/**
+ * The line after a file's shebang, encoding line and docstring, and after comments when a blank
+ * line ends them (a comment right above the code is the code's).
+ */
+function preambleEnd(lines: readonly string[]): number {
+  let end = 0;
+  let docstring: string | undefined;
+  for (const [number, line] of lines.entries()) {
+    const trimmed = line.trim();
+    if (docstring) {
+      if (trimmed.includes(docstring)) {
+        docstring = undefined;
+        end = number + 1;
+      }
+      continue;
+    }
+    if (trimmed === '') {
+      end = number + 1;
+      continue;
+    }
+    const quotes = /^[rRuU]?("""|''')/.exec(trimmed)?.[1];
+    if (quotes && end === number) {
+      // A docstring, on one line or several.
+      if (trimmed.indexOf(quotes, quotes.length + 1) < 0) docstring = quotes;
+      else end = number + 1;
+      continue;
+    }
+    if (trimmed.startsWith('#')) {
+      // A shebang or an encoding line must stay first; other comments may be the code's.
+      if (number === end && /^#!|^#.*coding[:=]/.test(trimmed)) end = number + 1;
+      continue;
+    }
+    break;
+  }
+  return Math.min(end, lines.length - 1);
+}
+
+/** How `line` imports `name` from `module`; undefined for renamed and starred imports. */
+export function parsePythonImport(line: string, name: string, module: string): PythonImportForm | undefined {
+  const code = line.replace(/#.*$/, '').trim();
+  const word = escapeRegExp(name);
+  const from = new RegExp(`^from\\s+${escapeRegExp(module)}\\s+import\\s+\\(?([^()]*)\\)?$`).exec(code);
+  if (from) return from[1]!.split(',').some((member) => member.trim() === name) ? { kind: 'from', module } : undefined;
+  if (new RegExp(`^import\\s+${escapeRegExp(module)}\\s+as\\s+${word}$`).test(code)) return { kind: 'alias', module };
+  const plain = /^import\s+(.+)$/.exec(code);
+  if (plain && module === name && plain[1]!.split(',').some((member) => member.trim() === name)) return { kind: 'module', module };
+  return undefined;
+}
+
+/** The statement that imports `name` in `form`. */
+export function writePythonImport(name: string, form: PythonImportForm): string {
+  if (!NAME.test(name)) throw new TypeError(`not an identifier: ${name}`);
+  if (form.kind === 'from') return `from ${form.module} import ${name}`;
+  return form.kind === 'alias' ? `import ${form.module} as ${name}` : `import ${name}`;
+}
+
+/** A module written in file `from`, as file `to` writes it: relative ones re-anchored, others as they are. */
+export function relocatePythonModule(module: string, from: string, to: string): string {
+  if (!module.startsWith('.')) return module;
+  const target = resolvePythonModule(from, module).split('/').filter((part) => part !== '');
+  const base = directoryParts(to);
+  let common = 0;
+  while (common < base.length && common < target.length && base[common] === target[common]) common++;
+  return `${'.'.repeat(base.length - common + 1)}${target.slice(common).join('.')}`;
+}
+
+/** A relative module as a workspace path (a package or a module without `.py`); others as written. */
+export function resolvePythonModule(from: string, module: string): string {
+  if (!module.startsWith('.')) return module;
+  const dots = /^\.*/.exec(module)![0].length;
+  const parts = directoryParts(from);
+  parts.splice(Math.max(0, parts.length - (dots - 1)));
+  const rest = module.slice(dots);
+  return [...parts, ...(rest === '' ? [] : rest.split('.'))].join('/');
+}
+
+function directoryParts(path: string): string[] {
+  return path.split('/').slice(0, -1).filter((part) => part !== '');
+}
+
+export const pythonImports: ImportDialect<PythonImportForm> = {
+  handles: (path) => /\.pyi?$/.test(path),
+  isImportLine: (line) => /^\s*(?:from\s+\S+\s+import\b|import\s)/.test(line),
+  header: pythonImportHeader,
+  parse: parsePythonImport,
+  relocate: (form, from, to) => ({ ...form, module: relocatePythonModule(form.module, from, to) }),
+  moduleOf: (form) => form.module,
+  target: (path, module) => (module.startsWith('.') ? resolvePythonModule(path, module) : module),
+  // Relative imports after the absolute ones, as isort and PEP 8 keep them.
+  lineFor: (header, module) => importLine(header, module, (specifier) => (specifier.startsWith('.') ? 1 : 0)),
+  write: (name, form) => writePythonImport(name, form),
+  addition(header, statement, name, form) {
+    if (form.kind !== 'from') return undefined;
+    const text = header.lines.slice(statement.startLine, statement.endLine + 1).join('\n');
+    const listed = /^from\s+\S+\s+import\s*/.exec(text);
+    if (!listed || text.includes('*')) return undefined;
+    const open = text.indexOf('(', listed[0].length - 1);
+    if (open >= 0) return listAddition(text, statement.startLine, open + 1, text.indexOf(')', open), name);
+    // The list runs to the end of the line, or to a comment.
+    const comment = text.indexOf('#');
+    const end = (comment < 0 ? text : text.slice(0, comment)).trimEnd().length;
+    return listAddition(text, statement.startLine, listed[0].length, end, name);
+  },
+  // Any top-level name of a module can be imported from it, so an export says little; and an
+  // absolute module path depends on where the package root is. Only what other files do counts.
+  exported: () => undefined,
+};
+

@@ -1,0 +1,75 @@
+// Python's import statements: reading how another file imports a name, re-anchoring a relative
+// module from one file to another, writing the statement, where it goes, and adding a name to a
+// `from m import ...` that is already there.
+
+import { describe, expect, it } from 'vitest';
+import { parsePythonImport, pythonImportHeader, pythonImports, relocatePythonModule, resolvePythonModule, writePythonImport } from '../../src/core/pythonImports';
+
+describe('parsePythonImport', () => {
+  it('recognizes from-imports, module imports and aliases of a name', () => {
+    expect(parsePythonImport('from .util import slugify, other  # helpers', 'slugify', '.util')).toEqual({ kind: 'from', module: '.util' });
+    expect(parsePythonImport('from pkg.util import (a, slugify)', 'slugify', 'pkg.util')).toEqual({ kind: 'from', module: 'pkg.util' });
+    expect(parsePythonImport('import os', 'os', 'os')).toEqual({ kind: 'module', module: 'os' });
+    expect(parsePythonImport('import sys, os', 'os', 'os')).toEqual({ kind: 'module', module: 'os' });
+    expect(parsePythonImport('import numpy as np', 'np', 'numpy')).toEqual({ kind: 'alias', module: 'numpy' });
+  });
+
+  it('refuses renamed and longer names, and other modules', () => {
+    expect(parsePythonImport('from .util import slug as slugify', 'slugify', '.util')).toBeUndefined();
+    expect(parsePythonImport('from .util import slugify_all', 'slugify', '.util')).toBeUndefined();
+    expect(parsePythonImport('from .other import slugify', 'slugify', '.util')).toBeUndefined();
+    expect(parsePythonImport('import os.path', 'os', 'os.path')).toBeUndefined();
+  });
+});
+
+describe('writePythonImport and relocatePythonModule', () => {
+  it('writes each form and re-anchors relative modules', () => {
+    expect(writePythonImport('slugify', { kind: 'from', module: '..util' })).toBe('from ..util import slugify');
+    expect(writePythonImport('os', { kind: 'module', module: 'os' })).toBe('import os');
+    expect(writePythonImport('np', { kind: 'alias', module: 'numpy' })).toBe('import numpy as np');
+    expect(() => writePythonImport('not a name', { kind: 'module', module: 'x' })).toThrow(TypeError);
+    expect(relocatePythonModule('.util', 'pkg/views.py', 'pkg/sub/deep.py')).toBe('..util');
+    expect(relocatePythonModule('..util', 'pkg/sub/deep.py', 'pkg/api.py')).toBe('.util');
+    expect(relocatePythonModule('.sub.models', 'pkg/views.py', 'pkg/sub/deep.py')).toBe('.models');
+    expect(relocatePythonModule('pkg.util', 'pkg/views.py', 'other/x.py')).toBe('pkg.util');
+    expect(resolvePythonModule('pkg/sub/deep.py', '..')).toBe('pkg');
+  });
+});
+
+describe('pythonImportHeader', () => {
+  it('finds imports, parenthesized ones over several lines too', () => {
+    const header = pythonImportHeader('"""Views."""\nimport os\nfrom .util import (\n    a,\n    b,\n)\n\n\ndef show():\n    pass\n');
+    expect(header.statements).toEqual([
+      { startLine: 1, endLine: 1, module: 'os' },
+      { startLine: 2, endLine: 5, module: '.util' },
+    ]);
+  });
+
+  it('puts a first import after the shebang, docstring and comments that a blank line ends', () => {
+    const first = (text: string) => pythonImportHeader(text).firstLine;
+    expect(first('#!/usr/bin/env python\n"""Tool.\n\nDoes things.\n"""\n\nmain()\n')).toBe(6);
+    expect(first('"""One line."""\ndef main():\n    pass\n')).toBe(1);
+    expect(first('# A comment about main.\ndef main():\n    pass\n')).toBe(0);
+    expect(first('# Copyright.\n\n# About main.\ndef main():\n    pass\n')).toBe(2);
+  });
+});
+
+describe('pythonImports.addition', () => {
+  function added(text: string, name: string): string | undefined {
+    const header = pythonImportHeader(text);
+    const insertion = pythonImports.addition(header, header.statements[0]!, name, { kind: 'from', module: header.statements[0]!.module });
+    if (!insertion) return undefined;
+    const lines = text.split('\n');
+    const line = lines[insertion.position.line]!;
+    lines[insertion.position.line] = line.slice(0, insertion.position.character) + insertion.text + line.slice(insertion.position.character);
+    return lines.join('\n');
+  }
+
+  it('joins a from-import, sorted or at the end, before a trailing comment, or on its own line', () => {
+    expect(added('from .util import zeta, alpha\n', 'beta')).toBe('from .util import zeta, alpha, beta\n');
+    expect(added('from .util import alpha, gamma  # helpers\n', 'beta')).toBe('from .util import alpha, beta, gamma  # helpers\n');
+    expect(added('from .util import (\n    alpha,\n    gamma,\n)\n', 'zeta')).toBe('from .util import (\n    alpha,\n    gamma,\n    zeta,\n)\n');
+    expect(added('from .util import *\n', 'beta')).toBeUndefined();
+    expect(added('import os\n', 'path')).toBeUndefined();
+  });
+});
