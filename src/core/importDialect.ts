@@ -9,10 +9,10 @@ import {
   exportOf,
   importAddition,
   importHeader,
-  importLine,
   moduleTarget,
   parseImport,
   relocate,
+  scriptGroup,
   specifierFor,
   writeImport,
   type ImportForm,
@@ -36,8 +36,8 @@ export interface ImportDialect<Form> {
   moduleOf(form: Form): string;
   /** The module `module` names when `path` imports it: equal for the same module however spelled. */
   target(path: string, module: string): string;
-  /** The line a new import of `module` goes on. */
-  lineFor(header: ImportHeader, module: string): number;
+  /** Which group of imports `module` belongs to (packages, parent paths, siblings...). */
+  groupOf(module: string): number;
   write(name: string, form: Form, header: ImportHeader): string;
   /** `name` added to `statement`, an import of form's module; undefined when it cannot take it. */
   addition(header: ImportHeader, statement: ImportStatement, name: string, form: Form): Insertion | undefined;
@@ -59,7 +59,7 @@ export const scriptImports: ImportDialect<ImportForm> = {
   relocate: (form, from, to) => ({ ...form, module: relocate(form.module, from, to) }),
   moduleOf: (form) => form.module,
   target: moduleTarget,
-  lineFor: (header, module) => importLine(header, module),
+  groupOf: scriptGroup,
   write: writeImport,
   // Only a named export goes between braces; a default one would need its own name.
   addition: (header, statement, name, form) =>

@@ -114,7 +114,7 @@ function preambleEnd(lines: readonly string[]): number {
  * after its last import. That is where the benchmark's real changes put them: people append, even
  * to a sorted list (sorting into place matched none of its cases and missed one).
  */
-export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'>, module: string, groupOf: (module: string) => number = scriptGroup): number {
+export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'>, module: string, groupOf: (module: string) => number): number {
   const { statements } = header;
   if (statements.length === 0) return header.firstLine;
   const groups = statements.map((statement) => groupOf(statement.module));
@@ -126,7 +126,7 @@ export function importLine(header: Pick<ImportHeader, 'statements' | 'firstLine'
 }
 
 /** Packages, parent paths, siblings. */
-function scriptGroup(module: string): number {
+export function scriptGroup(module: string): number {
   return module.startsWith('../') ? 1 : module.startsWith('./') ? 2 : 0;
 }
 

@@ -12,7 +12,7 @@ import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engi
 import { hashEdits } from './hash';
 import { scriptImports, type ImportDialect } from './importDialect';
 import type { Insertion } from './importLists';
-import { withoutExtension, type ImportHeader } from './importStatements';
+import { importLine, withoutExtension, type ImportHeader } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
@@ -29,6 +29,11 @@ export const AGREED_IMPORT_SCORE = 0.62;
 export const SINGLE_IMPORT_SCORE = 0.56;
 /** No file imports it yet, one file exports it. */
 export const EXPORTED_SCORE = 0.53;
+/**
+ * A place next to the same neighbours needs this many votes per importing file (each file votes
+ * for the import before and the one after): a quarter of the files keeping one order is a habit.
+ */
+export const MIN_NEIGHBOUR_SHARE = 0.25;
 
 /** The dialects known, by the files they handle. */
 const DIALECTS: readonly ImportDialect<unknown>[] = [scriptImports, pythonImports];
@@ -44,6 +49,15 @@ export interface MissingImportOptions {
 interface FoundImport {
   readonly form: unknown;
   readonly agreeing: number;
+  /** The imports right before and after it in the files that import it so. */
+  readonly neighbours: readonly Neighbour[];
+}
+
+/** An import next to the name's in another file: the module it names (a dialect target), and on which side. */
+interface Neighbour {
+  readonly target: string;
+  /** It comes before the name's import (which follows it). */
+  readonly before: boolean;
 }
 
 export class MissingImportPredictor implements CandidateSource {
@@ -81,7 +95,7 @@ export class MissingImportPredictor implements CandidateSource {
       const module = dialect.moduleOf(form);
       // The name lives in this very file (a local the edit declares, imported from here elsewhere).
       if (dialect.target(edit.path, module) === withoutExtension(edit.path)) continue;
-      const insertion = this.insertionFor(name, form, dialect, header, edit.path, index, document.eol);
+      const insertion = this.insertionFor(name, found, dialect, header, edit.path, index, document.eol);
       if (!insertion) continue;
       const score = agreeing >= 2 ? AGREED_IMPORT_SCORE : agreeing === 1 ? SINGLE_IMPORT_SCORE : EXPORTED_SCORE;
       const edits: ScoredEdit[] = [{ path: edit.path, range: { start: insertion.position, end: insertion.position }, text: insertion.text, score, source: 'propagation' }];
@@ -112,7 +126,7 @@ export class MissingImportPredictor implements CandidateSource {
    */
   private insertionFor(
     name: string,
-    form: unknown,
+    { form, neighbours, agreeing }: FoundImport,
     dialect: ImportDialect<unknown>,
     header: ImportHeader,
     path: string,
@@ -131,27 +145,32 @@ export class MissingImportPredictor implements CandidateSource {
     }
     // Imported further down than the header reaches: leave it to the user.
     if (index.imports(path).some((imported) => dialect.target(path, imported.module) === target)) return undefined;
-    const line = dialect.lineFor(header, module);
+    const line = neighbourLine(header, module, { neighbours, agreeing }, path, dialect) ?? importLine(header, module, dialect.groupOf);
     // A file's first import is set apart from the code after it by a blank line.
     const apart = header.statements.length === 0 && (header.lines[line] ?? '').trim() !== '' ? eol : '';
     return { position: { line, character: 0 }, text: `${dialect.write(name, form, header)}${eol}${apart}`, addsToExisting: false };
   }
 
-  /** How the workspace's other files import `name`, rewritten for `path`: the most common form. */
+  /**
+   * How the workspace's other files import `name`, rewritten for `path`: the most common form, and
+   * the imports those files put next to it.
+   */
   private importedElsewhere(name: string, path: string, index: WorkspaceIndex, dialect: ImportDialect<unknown>): FoundImport | undefined {
-    const votes = new Map<string, { form: unknown; agreeing: number }>();
+    const votes = new Map<string, { form: unknown; agreeing: number; neighbours: Neighbour[] }>();
     const files = [...new Set(index.occurrences(name, 4 * MAX_IMPORTING_FILES).map((occurrence) => occurrence.path))].filter(
       (file) => file !== path && dialect.handles(file),
     );
     for (const file of files.slice(0, MAX_IMPORTING_FILES)) {
+      const text = this.readText(file);
+      if (text === undefined) continue;
       for (const info of index.imports(file)) {
         if (!info.names.includes(name)) continue;
-        const form = this.formOf(info, name, dialect);
+        const form = formOf(text, info, name, dialect);
         if (form === undefined) continue;
         const relocated = dialect.relocate(form, file, path);
         const key = JSON.stringify(relocated);
-        const vote = votes.get(key) ?? { form: relocated, agreeing: 0 };
-        votes.set(key, { ...vote, agreeing: vote.agreeing + 1 });
+        const vote = votes.get(key) ?? { form: relocated, agreeing: 0, neighbours: [] };
+        votes.set(key, { ...vote, agreeing: vote.agreeing + 1, neighbours: [...vote.neighbours, ...neighboursOf(text, file, info, dialect)] });
       }
     }
     return [...votes.values()].sort((a, b) => b.agreeing - a.agreeing)[0];
@@ -160,15 +179,53 @@ export class MissingImportPredictor implements CandidateSource {
   /** The import from the one file that exports `name`, when no file imports it yet. */
   private exportedElsewhere(name: string, path: string, index: WorkspaceIndex, dialect: ImportDialect<unknown>, header: ImportHeader): FoundImport | undefined {
     const form = dialect.exported(name, path, header, index, this.readText);
-    return form === undefined ? undefined : { form, agreeing: 0 };
+    return form === undefined ? undefined : { form, agreeing: 0, neighbours: [] };
   }
+}
 
-  /** The statement on the import's line, when it is a whole one-line import of `name`. */
-  private formOf(info: ImportInfo, name: string, dialect: ImportDialect<unknown>): unknown {
-    // The index's line is a tree-sitter row: rows end at '\n' only.
-    const line = this.readText(info.path)?.split(/\r?\n/)[info.line];
-    return line === undefined ? undefined : dialect.parse(line, name, info.module);
+/** The statement on the import's line, when it is a whole one-line import of `name`. */
+function formOf(text: string, info: ImportInfo, name: string, dialect: ImportDialect<unknown>): unknown {
+  // The index's line is a tree-sitter row: rows end at '\n' only.
+  const line = text.split(/\r?\n/)[info.line];
+  return line === undefined ? undefined : dialect.parse(line, name, info.module);
+}
+
+/** The imports right before and after `info`'s statement in `file`. */
+function neighboursOf(text: string, file: string, info: ImportInfo, dialect: ImportDialect<unknown>): Neighbour[] {
+  const { statements } = dialect.header(text);
+  const at = statements.findIndex((statement) => statement.startLine <= info.line && info.line <= statement.endLine);
+  if (at < 0) return [];
+  const sides = [
+    { statement: statements[at - 1], before: true },
+    { statement: statements[at + 1], before: false },
+  ];
+  return sides.flatMap(({ statement, before }) => (statement ? [{ target: dialect.target(file, statement.module), before }] : []));
+}
+
+/**
+ * Where the other files' neighbours of the import put it in this file: after the import they
+ * have before it, or before the one they have after it, whichever this file has most often. People
+ * copy import blocks from file to file, so the order of one is the best guess at the order of the
+ * next; undefined when this file has none of them in the import's group, or when too few of the
+ * files agree on the place for it to be their habit rather than a few files' accident.
+ */
+function neighbourLine(
+  header: ImportHeader,
+  module: string,
+  { neighbours, agreeing }: Pick<FoundImport, 'neighbours' | 'agreeing'>,
+  path: string,
+  dialect: ImportDialect<unknown>,
+): number | undefined {
+  const votes = new Map<number, number>();
+  for (const neighbour of neighbours) {
+    const statement = header.statements.find((candidate) => dialect.target(path, candidate.module) === neighbour.target);
+    // Next to an import of another group would break the file's grouping.
+    if (!statement || dialect.groupOf(statement.module) !== dialect.groupOf(module)) continue;
+    const line = neighbour.before ? statement.endLine + 1 : statement.startLine;
+    votes.set(line, (votes.get(line) ?? 0) + 1);
   }
+  const [line, count] = [...votes.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return line !== undefined && count! >= MIN_NEIGHBOUR_SHARE * agreeing ? line : undefined;
 }
 
 /**

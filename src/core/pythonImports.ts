@@ -5,7 +5,7 @@
 
 import type { ImportDialect } from './importDialect';
 import { listAddition } from './importLists';
-import { importLine, type ImportHeader } from './importStatements';
+import type { ImportHeader } from './importStatements';
 import { escapeRegExp, splitLines } from './text';
 
 /** The top of a file searched for its imports, in lines. */
@@ -133,7 +133,7 @@ export const pythonImports: ImportDialect<PythonImportForm> = {
   moduleOf: (form) => form.module,
   target: (path, module) => (module.startsWith('.') ? resolvePythonModule(path, module) : module),
   // Relative imports after the absolute ones, as isort and PEP 8 keep them.
-  lineFor: (header, module) => importLine(header, module, (specifier) => (specifier.startsWith('.') ? 1 : 0)),
+  groupOf: (module) => (module.startsWith('.') ? 1 : 0),
   write: (name, form) => writePythonImport(name, form),
   addition(header, statement, name, form) {
     if (form.kind !== 'from') return undefined;

@@ -20,6 +20,11 @@ const FILES: Record<string, string> = {
   'lib/rules/second.js': "'use strict';\n\nconst astUtil = require('../util/ast');\n\nmodule.exports = (node) => !astUtil.isCallExpression(node);\n",
   'lib/rules/fresh.js': "'use strict';\n\nfunction check(node) {\n  return ;\n}\n",
   'lib/rules/target.js': "'use strict';\n\nconst report = require('../util/report')\nconst docsUrl = require('../util/docsUrl')\n\nfunction check(node) {\n  return ;\n}\n",
+  // Two rules that keep their requires in one order, and a third that has their neighbours.
+  'lib/util/props.js': 'module.exports = { isProp: () => true };\n',
+  'lib/rules/fourth.js': "const docsUrl = require('../util/docsUrl');\nconst propsUtil = require('../util/props');\nconst report = require('../util/report');\n\nmodule.exports = propsUtil;\n",
+  'lib/rules/fifth.js': "const docsUrl = require('../util/docsUrl');\nconst propsUtil = require('../util/props');\nconst report = require('../util/report');\n\nmodule.exports = propsUtil.isProp;\n",
+  'lib/rules/neighbour.js': "const docsUrl = require('../util/docsUrl');\nconst report = require('../util/report');\nconst other = require('../util/other');\n\nfunction check(node) {\n  return ;\n}\n",
   // Python: a helper one module imports relatively, wanted in a sibling, a subpackage and a module
   // that already imports from the helper's module.
   'pkg/util.py': 'def slugify(text):\n    return text.lower()\n\n\ndef other(text):\n    return text\n',
@@ -69,6 +74,12 @@ describe('missing imports', () => {
     const edits = await suggestAfter('lib/rules/target.js', 6, 9, 0, 'astUtil.isCallExpression(node)');
     // No semicolons in this file, and its requires are not sorted: after the last one.
     expect(edits[0]).toMatchObject({ path: 'lib/rules/target.js', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: "const astUtil = require('../util/ast')\n" });
+  });
+
+  it('puts a require where the files that have it put it: between the same neighbours', async () => {
+    const edits = await suggestAfter('lib/rules/neighbour.js', 5, 9, 0, 'propsUtil.isProp(node)');
+    // After docsUrl and before report, as in the two rules that require it; not after the last.
+    expect(edits[0]).toMatchObject({ path: 'lib/rules/neighbour.js', range: { start: { line: 1, character: 0 } }, text: "const propsUtil = require('../util/props');\n" });
   });
 
   it('gives a file without imports its first one, after its directive, set apart from the code', async () => {

@@ -3,7 +3,7 @@
 // import that is already there.
 
 import { describe, expect, it } from 'vitest';
-import { exportOf, importAddition, importHeader, importLine, parseImport, relocate, specifierFor, writeImport } from '../../src/core/importStatements';
+import { exportOf, importAddition, importHeader, importLine, parseImport, relocate, scriptGroup, specifierFor, writeImport } from '../../src/core/importStatements';
 
 describe('parseImport', () => {
   it('recognizes default, namespace, named, require and destructured require imports of a name', () => {
@@ -56,15 +56,15 @@ describe('importLine', () => {
   const at = (...statements: { startLine: number; endLine: number; module: string }[]) => ({ statements, firstLine: 0 });
   it('appends to the name\'s group when the file keeps its imports grouped, else after the last import', () => {
     const grouped = at(statement(0, 'node:events'), statement(1, 'is-stream'), statement(2, '../a.js'), statement(3, '../b.js'), statement(4, './c.js'));
-    expect(importLine(grouped, 'get-stream')).toBe(2);
-    expect(importLine(grouped, '../aa.js')).toBe(4);
-    expect(importLine(grouped, './d.js')).toBe(5);
+    expect(importLine(grouped, 'get-stream', scriptGroup)).toBe(2);
+    expect(importLine(grouped, '../aa.js', scriptGroup)).toBe(4);
+    expect(importLine(grouped, './d.js', scriptGroup)).toBe(5);
     const mixed = at(statement(0, './Action'), statement(1, '../types'), statement(2, './Scheduler'), statement(3, '../util/arr'));
-    expect(importLine(mixed, './timerHandle')).toBe(4);
+    expect(importLine(mixed, './timerHandle', scriptGroup)).toBe(4);
     // A statement over several lines: after its last line.
-    expect(importLine(at(statement(0, 'a'), { startLine: 1, endLine: 4, module: 'b' }), 'c')).toBe(5);
+    expect(importLine(at(statement(0, 'a'), { startLine: 1, endLine: 4, module: 'b' }), 'c', scriptGroup)).toBe(5);
     // No import of its kind yet: after the last import.
-    expect(importLine(at(statement(0, 'a'), statement(1, 'b')), './c')).toBe(2);
+    expect(importLine(at(statement(0, 'a'), statement(1, 'b')), './c', scriptGroup)).toBe(2);
   });
 });
 
