@@ -3,6 +3,7 @@
 // import that is already there.
 
 import { describe, expect, it } from 'vitest';
+import { inserted } from './support/insertions';
 import { exportOf, importAddition, importHeader, importLine, parseImport, relocate, scriptGroup, specifierFor, writeImport } from '../../src/core/importStatements';
 
 describe('parseImport', () => {
@@ -98,10 +99,7 @@ describe('importAddition', () => {
     if (!statement) throw new Error(`no import of ${module}`);
     const insertion = importAddition(header.lines, statement, name, spacedBraces);
     if (!insertion) return undefined;
-    const lines = text.split('\n');
-    const line = lines[insertion.position.line]!;
-    lines[insertion.position.line] = line.slice(0, insertion.position.character) + insertion.text + line.slice(insertion.position.character);
-    return lines.join('\n');
+    return inserted(text, insertion);
   }
 
   it('appends to an unsorted list on one line, in its spacing', () => {

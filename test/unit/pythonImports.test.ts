@@ -3,6 +3,7 @@
 // `from m import ...` that is already there.
 
 import { describe, expect, it } from 'vitest';
+import { inserted } from './support/insertions';
 import { parsePythonImport, pythonImportHeader, pythonImports, relocatePythonModule, resolvePythonModule, writePythonImport } from '../../src/core/pythonImports';
 
 describe('parsePythonImport', () => {
@@ -59,10 +60,7 @@ describe('pythonImports.addition', () => {
     const header = pythonImportHeader(text);
     const insertion = pythonImports.addition(header, header.statements[0]!, name, { kind: 'from', module: header.statements[0]!.module });
     if (!insertion) return undefined;
-    const lines = text.split('\n');
-    const line = lines[insertion.position.line]!;
-    lines[insertion.position.line] = line.slice(0, insertion.position.character) + insertion.text + line.slice(insertion.position.character);
-    return lines.join('\n');
+    return inserted(text, insertion);
   }
 
   it('joins a from-import, sorted or at the end, before a trailing comment, or on its own line', () => {
