@@ -1,11 +1,12 @@
 // Python's import statements for the missing-import predictor: `from m import name`, `import name`
 // and `import m as name`, read from other files, made relative to this file where they are
 // relative (`from .util import name`), written after this file's imports or its docstring, or
-// joined to the `from m import ...` this file already has.
+// joined to the `from m import ...` this file already has. A name no file imports yet comes from
+// the one module that defines it at its top level, by the path its packages give it.
 
-import type { ImportDialect } from './importDialect';
+import { MAX_EXPORTING_FILES, type ImportDialect } from './importDialect';
 import { listAddition } from './importLists';
-import type { ImportHeader } from './importStatements';
+import { withoutExtension, type ImportHeader } from './importStatements';
 import { escapeRegExp, splitLines } from './text';
 
 /** The top of a file searched for its imports, in lines. */
@@ -120,6 +121,34 @@ export function resolvePythonModule(from: string, module: string): string {
   return [...parts, ...(rest === '' ? [] : rest.split('.'))].join('/');
 }
 
+/**
+ * The module by which `from` imports `file`: relative (`.util`, `..core.util`) when `preferRelative`
+ * and the dots can reach it (every directory on the way is a package: it has an __init__.py),
+ * else absolute from the top of `file`'s package (`pkg.core.util`), or the bare module name for a
+ * script beside `from`. Undefined when `file` is in no package and not beside `from`.
+ */
+export function pythonModuleOf(from: string, file: string, isPackage: (directory: string) => boolean, preferRelative: boolean): string | undefined {
+  const parts = withoutExtension(file).split('/');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  const directories = directoryParts(file);
+  const base = directoryParts(from);
+  let top = directories.length;
+  while (top > 0 && isPackage(directories.slice(0, top).join('/'))) top--;
+  const absolute = top === directories.length && directories.join('/') !== base.join('/') ? undefined : parts.slice(top).join('.');
+  if (!preferRelative) return absolute;
+  let common = 0;
+  while (common < base.length && common < parts.length && base[common] === parts[common]) common++;
+  if (common === 0) return absolute;
+  for (let depth = common; depth <= base.length; depth++) if (!isPackage(base.slice(0, depth).join('/'))) return absolute;
+  return `${'.'.repeat(base.length - common + 1)}${parts.slice(common).join('.')}`;
+}
+
+/** Whether `text`, a module's source, defines `name` at its top level: a def, a class or an assignment. */
+export function definesAtTopLevel(text: string, name: string): boolean {
+  const word = escapeRegExp(name);
+  return new RegExp(`^(?:(?:async[ \\t]+)?def|class)[ \\t]+${word}\\b|^${word}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm').test(text);
+}
+
 function directoryParts(path: string): string[] {
   return path.split('/').slice(0, -1).filter((part) => part !== '');
 }
@@ -147,8 +176,21 @@ export const pythonImports: ImportDialect<PythonImportForm> = {
     const end = (comment < 0 ? text : text.slice(0, comment)).trimEnd().length;
     return listAddition(text, statement.startLine, listed[0].length, end, name);
   },
-  // Any top-level name of a module can be imported from it, so an export says little; and an
-  // absolute module path depends on where the package root is. Only what other files do counts.
-  exported: () => undefined,
+  exported(name, path, header, index, readText) {
+    // A leading underscore says the module keeps the name to itself.
+    if (name.startsWith('_')) return undefined;
+    const defining = [...new Set(index.definitions(name).map((definition) => definition.path))]
+      .filter((file) => file !== path && /\.py$/.test(file))
+      .slice(0, MAX_EXPORTING_FILES)
+      .filter((file) => definesAtTopLevel(readText(file) ?? '', name));
+    // Two modules define the name: which one the user means is theirs to say.
+    if (defining.length !== 1) return undefined;
+    const files = new Set(index.files());
+    const isPackage = (directory: string): boolean => files.has(directory === '' ? '__init__.py' : `${directory}/__init__.py`);
+    // PEP 8 prefers absolute imports; a file that already imports relatively keeps doing so.
+    const preferRelative = header.statements.some((statement) => statement.module.startsWith('.'));
+    const module = pythonModuleOf(path, defining[0]!, isPackage, preferRelative);
+    return module === undefined ? undefined : { kind: 'from', module };
+  },
 };
 

@@ -31,6 +31,10 @@ const FILES: Record<string, string> = {
   'pkg/views.py': '"""Views."""\nimport os\n\nfrom .util import slugify\n\n\ndef show(x):\n    return slugify(x)\n',
   'pkg/api.py': '"""API."""\nimport os\nfrom .models import Model\n\n\ndef handle(x):\n    return x\n',
   'pkg/admin.py': 'from .util import other\n\n\ndef tidy(x):\n    return x\n',
+  'pkg/__init__.py': '',
+  'pkg/sub/__init__.py': '',
+  'pkg/text.py': 'def unique_helper(x):\n    return x\n',
+  'scripts/run.py': 'import sys\n\n\ndef main():\n    return 0\n',
   'pkg/sub/deep.py': 'def handle(x):\n    return x\n',
   // ES modules, sorted imports, one import already from the same module in another file.
   'src/scheduler/timerHandle.ts': 'export type TimerHandle = number;\n',
@@ -115,6 +119,15 @@ describe('missing imports', () => {
     expect(deeper[0]).toMatchObject({ path: 'pkg/sub/deep.py', range: { start: { line: 0, character: 0 } }, text: 'from ..util import slugify\n\n' });
     const joined = await suggestAfter('pkg/admin.py', 4, 11, 1, 'slugify(x)');
     expect(joined[0]).toMatchObject({ path: 'pkg/admin.py', range: { start: { line: 0, character: 23 } }, text: ', slugify' });
+  });
+
+  it('imports a Python name no module imports yet from the one module that defines it', async () => {
+    // This module imports relatively, so relatively; after the other relative imports.
+    const inside = await suggestAfter('pkg/api.py', 6, 11, 1, 'unique_helper(x)');
+    expect(inside[0]).toMatchObject({ path: 'pkg/api.py', range: { start: { line: 3, character: 0 } }, text: 'from .text import unique_helper\n' });
+    // A script outside the package: by the package's absolute path.
+    const outside = await suggestAfter('scripts/run.py', 4, 11, 1, 'unique_helper(0)');
+    expect(outside[0]).toMatchObject({ path: 'scripts/run.py', range: { start: { line: 1, character: 0 } }, text: 'from pkg.text import unique_helper\n' });
   });
 
   it('stays silent for names the file already has, and for an import typed by hand', async () => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { inserted } from './support/insertions';
-import { parsePythonImport, pythonImportHeader, pythonImports, relocatePythonModule, resolvePythonModule, writePythonImport } from '../../src/core/pythonImports';
+import { definesAtTopLevel, parsePythonImport, pythonImportHeader, pythonImports, pythonModuleOf, relocatePythonModule, resolvePythonModule, writePythonImport } from '../../src/core/pythonImports';
 
 describe('parsePythonImport', () => {
   it('recognizes from-imports, module imports and aliases of a name', () => {
@@ -69,5 +69,30 @@ describe('pythonImports.addition', () => {
     expect(added('from .util import (\n    alpha,\n    gamma,\n)\n', 'zeta')).toBe('from .util import (\n    alpha,\n    gamma,\n    zeta,\n)\n');
     expect(added('from .util import *\n', 'beta')).toBeUndefined();
     expect(added('import os\n', 'path')).toBeUndefined();
+  });
+});
+
+describe('pythonModuleOf and definesAtTopLevel', () => {
+  const packages = new Set(['pkg', 'pkg/core', 'pkg/api']);
+  const isPackage = (directory: string) => packages.has(directory);
+  it('names a module relatively through packages, or absolutely from the top package', () => {
+    expect(pythonModuleOf('pkg/api/views.py', 'pkg/core/util.py', isPackage, true)).toBe('..core.util');
+    expect(pythonModuleOf('pkg/api/views.py', 'pkg/api/forms.py', isPackage, true)).toBe('.forms');
+    expect(pythonModuleOf('pkg/api/views.py', 'pkg/core/__init__.py', isPackage, true)).toBe('..core');
+    expect(pythonModuleOf('pkg/api/views.py', 'pkg/core/util.py', isPackage, false)).toBe('pkg.core.util');
+    // Outside any package: absolute, whatever the file prefers.
+    expect(pythonModuleOf('scripts/run.py', 'pkg/core/util.py', isPackage, true)).toBe('pkg.core.util');
+    // A script's neighbour by its bare name; a module in no package elsewhere cannot be named.
+    expect(pythonModuleOf('scripts/run.py', 'scripts/helpers.py', isPackage, false)).toBe('helpers');
+    expect(pythonModuleOf('pkg/api/views.py', 'scripts/helpers.py', isPackage, false)).toBeUndefined();
+  });
+
+  it('finds top-level definitions only', () => {
+    expect(definesAtTopLevel('def slugify(text):\n    pass\n', 'slugify')).toBe(true);
+    expect(definesAtTopLevel('async def fetch():\n    pass\n', 'fetch')).toBe(true);
+    expect(definesAtTopLevel('class Model:\n    pass\n', 'Model')).toBe(true);
+    expect(definesAtTopLevel('LIMIT: int = 3\n', 'LIMIT')).toBe(true);
+    expect(definesAtTopLevel('class A:\n    def slugify(self):\n        pass\n', 'slugify')).toBe(false);
+    expect(definesAtTopLevel('if LIMIT == 3:\n    pass\nLIMITS = 1\n', 'LIMIT')).toBe(false);
   });
 });
