@@ -9,6 +9,7 @@ import {
   exportOf,
   importAddition,
   importHeader,
+  joinsNames,
   moduleTarget,
   parseImport,
   relocate,
@@ -38,9 +39,12 @@ export interface ImportDialect<Form> {
   target(path: string, module: string): string;
   /** Which group of imports `module` belongs to (packages, parent paths, siblings...). */
   groupOf(module: string): number;
-  write(name: string, form: Form, header: ImportHeader): string;
-  /** `name` added to `statement`, an import of form's module; undefined when it cannot take it. */
-  addition(header: ImportHeader, statement: ImportStatement, name: string, form: Form): Insertion | undefined;
+  /** Whether one statement of this form can import several names. */
+  joins(form: Form): boolean;
+  /** The statement that imports `names` (several only where the form joins them). */
+  write(names: readonly string[], form: Form, header: ImportHeader): string;
+  /** `names` added to `statement`, an import of form's module; undefined when it cannot take them. */
+  addition(header: ImportHeader, statement: ImportStatement, names: readonly string[], form: Form): Insertion[] | undefined;
   /**
    * The import of `name` from the one file that exports it, for a name no file imports yet;
    * undefined when none or several do, or the language has no such notion.
@@ -60,10 +64,10 @@ export const scriptImports: ImportDialect<ImportForm> = {
   moduleOf: (form) => form.module,
   target: moduleTarget,
   groupOf: scriptGroup,
+  joins: joinsNames,
   write: writeImport,
   // Only a named export goes between braces; a default one would need its own name.
-  addition: (header, statement, name, form) =>
-    form.kind === 'named' || form.kind === 'require-named' ? importAddition(header.lines, statement, name, form.spacedBraces) : undefined,
+  addition: (header, statement, names, form) => (joinsNames(form) ? importAddition(header.lines, statement, names, form.spacedBraces) : undefined),
   exported(name, path, header, index, readText) {
     // Only into an ES module: a file of requires would need CommonJS exports.
     if (header.statements.some((statement) => !/^\s*import\b/.test(header.lines[statement.startLine] ?? ''))) return undefined;

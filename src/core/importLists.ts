@@ -18,6 +18,32 @@ export function positionIn(text: string, startLine: number, offset: number): Pos
 }
 
 /**
+ * `names` added to the list between offsets `from` and `to` of `text` (a statement whose first
+ * line is `startLine`), each where listAddition puts it, insertions at one place joined in order;
+ * undefined when any cannot be added.
+ */
+export function listAdditions(text: string, startLine: number, from: number, to: number, names: readonly string[]): Insertion[] | undefined {
+  const insertions: Insertion[] = [];
+  for (const name of [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))) {
+    const insertion = listAddition(text, startLine, from, to, name);
+    if (!insertion) return undefined;
+    insertions.push(insertion);
+  }
+  return joinInsertions(insertions);
+}
+
+/** Insertions at the same position as one, their texts in the given order; by position. */
+export function joinInsertions(insertions: readonly Insertion[]): Insertion[] {
+  const joined = new Map<string, Insertion>();
+  for (const insertion of insertions) {
+    const key = `${insertion.position.line}:${insertion.position.character}`;
+    const before = joined.get(key);
+    joined.set(key, before ? { position: before.position, text: before.text + insertion.text } : insertion);
+  }
+  return [...joined.values()].sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+}
+
+/**
  * `name` added to the list of names between offsets `from` and `to` of `text` (a statement whose
  * first line is `startLine`); undefined when the list is empty or binds the name already.
  */

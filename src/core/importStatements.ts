@@ -2,7 +2,7 @@
 // style, finding where a new one goes, and adding a name to one that is already there. The missing
 // import predictor's vocabulary; no knowledge of the workspace or the engine.
 
-import { listAddition, positionIn, type Insertion } from './importLists';
+import { listAdditions, positionIn, type Insertion } from './importLists';
 import { escapeRegExp, splitLines } from './text';
 
 /** The top of a file searched for its imports, in lines. */
@@ -147,9 +147,20 @@ export function parseImport(line: string, importedName: string, module: string):
   return undefined;
 }
 
-/** The statement that imports `name` in `form`, in the header's quotes and semicolons. */
-export function writeImport(name: string, form: ImportForm, header: Pick<ImportHeader, 'quote' | 'semicolon'>): string {
-  if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
+/** Whether imports of this form can bring in several names in one statement (between braces). */
+export function joinsNames(form: ImportForm): boolean {
+  return form.kind === 'named' || form.kind === 'require-named';
+}
+
+/**
+ * The statement that imports `names` in `form`, in the header's quotes and semicolons; several
+ * names only where the form joins them.
+ */
+export function writeImport(names: readonly string[], form: ImportForm, header: Pick<ImportHeader, 'quote' | 'semicolon'>): string {
+  const bad = names.find((name) => !IDENTIFIER.test(name));
+  if (bad !== undefined || names.length === 0) throw new TypeError(`not an identifier: ${bad}`);
+  if (names.length > 1 && !joinsNames(form)) throw new TypeError(`a ${form.kind} import takes one name`);
+  const name = names.join(', ');
   const source = `${header.quote}${form.module}${header.quote}`;
   const braces = form.spacedBraces ? `{ ${name} }` : `{${name}}`;
   const statement = {
@@ -163,25 +174,27 @@ export function writeImport(name: string, form: ImportForm, header: Pick<ImportH
 }
 
 /**
- * Adds the named export `name` to `statement`, an import of the module it comes from: into its
+ * Adds the named exports `names` to `statement`, an import of the module they come from: into its
  * braces (`import {a} from`, `const {a} = require(`), in sorted place when the names there are
  * sorted, else after the last; or as braces after a default import (`import a, {name} from`).
- * Undefined for statements that cannot take it: type-only imports, namespaces, plain requires.
+ * Undefined for statements that cannot take them: type-only imports, namespaces, plain requires.
  * `spacedBraces` writes new braces as `{ name }`.
  */
-export function importAddition(lines: readonly string[], statement: ImportStatement, name: string, spacedBraces: boolean): Insertion | undefined {
-  if (!IDENTIFIER.test(name)) throw new TypeError(`not an identifier: ${name}`);
+export function importAddition(lines: readonly string[], statement: ImportStatement, names: readonly string[], spacedBraces: boolean): Insertion[] | undefined {
+  const bad = names.find((name) => !IDENTIFIER.test(name));
+  if (bad !== undefined) throw new TypeError(`not an identifier: ${bad}`);
   const text = lines.slice(statement.startLine, statement.endLine + 1).join('\n');
   const open = text.indexOf('{');
   const close = open < 0 ? -1 : text.indexOf('}', open);
   if (open < 0 || close < 0) {
     const defaultOnly = /^(\s*import\s+[A-Za-z_$][\w$]*)\s+from\b/.exec(text);
     if (!defaultOnly) return undefined;
-    return { position: positionIn(text, statement.startLine, defaultOnly[1]!.length), text: spacedBraces ? `, { ${name} }` : `, {${name}}` };
+    const listed = names.join(', ');
+    return [{ position: positionIn(text, statement.startLine, defaultOnly[1]!.length), text: spacedBraces ? `, { ${listed} }` : `, {${listed}}` }];
   }
   const opening = text.slice(0, open);
   if (!/^\s*import\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?$/.test(opening) && !/^\s*(?:const|let|var)\s+$/.test(opening)) return undefined;
-  return listAddition(text, statement.startLine, open + 1, close, name);
+  return listAdditions(text, statement.startLine, open + 1, close, names);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { StopCheck } from './deadline';
 import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engine';
 import { hashEdits } from './hash';
 import { scriptImports, type ImportDialect } from './importDialect';
-import type { Insertion } from './importLists';
+import { joinInsertions, type Insertion } from './importLists';
 import { importLine, withoutExtension, type ImportHeader } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit } from './logicalEdit';
@@ -60,6 +60,12 @@ interface Neighbour {
   readonly before: boolean;
 }
 
+/** A name the edit uses that this file does not import, and how to import it. */
+interface WantedName {
+  readonly name: string;
+  readonly found: FoundImport;
+}
+
 export class MissingImportPredictor implements CandidateSource {
   private readonly readText: (path: string) => string | undefined;
   private readonly index: WorkspaceIndex | undefined;
@@ -84,71 +90,77 @@ export class MissingImportPredictor implements CandidateSource {
     const insertedStart = document.offsetAt(edit.range.start);
     const insertedEnd = insertedStart + edit.insertedText.length;
     if (text.slice(insertedStart, insertedEnd) !== edit.insertedText) return { suggestions: [] };
-    const suggestions: Suggestion[] = [];
+    const wanted: WantedName[] = [];
     for (const name of usedNames(document, insertedStart, insertedEnd, dialect).slice(0, MAX_CHECKED_NAMES)) {
-      if (signal.aborted) break;
+      if (signal.aborted) return { suggestions: [] };
       // Declared, imported or used elsewhere in the file: a global, a local, or already imported.
       if (document.tokens.some((token) => token.text === name && (token.end <= insertedStart || token.start >= insertedEnd))) continue;
       const found = this.importedElsewhere(name, edit.path, index, dialect) ?? this.exportedElsewhere(name, edit.path, index, dialect, header);
-      if (!found) continue;
-      const { form, agreeing } = found;
-      const module = dialect.moduleOf(form);
       // The name lives in this very file (a local the edit declares, imported from here elsewhere).
-      if (dialect.target(edit.path, module) === withoutExtension(edit.path)) continue;
-      const insertion = this.insertionFor(name, found, dialect, header, edit.path, index, document.eol);
-      if (!insertion) continue;
-      const score = agreeing >= 2 ? AGREED_IMPORT_SCORE : agreeing === 1 ? SINGLE_IMPORT_SCORE : EXPORTED_SCORE;
-      const edits: ScoredEdit[] = [{ path: edit.path, range: { start: insertion.position, end: insertion.position }, text: insertion.text, score, source: 'propagation' }];
-      const how = insertion.addsToExisting ? `add \`${name}\` to this file's import from '${module}'` : `import \`${name}\``;
-      const why = agreeing === 0 ? `'${module}' exports it` : `${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} it so`;
-      suggestions.push({
-        id: `propagation-import-${hashEdits(edits)}`,
-        edits,
-        score,
-        source: 'propagation',
-        explanation: {
-          followsFrom: edit.newest,
-          pattern: `${how}: the edit uses it, this file does not import it, ${why}`,
-          snippets: [],
-          confidence: score,
-          stageTimingsMs: {},
-        },
-      });
+      if (!found || dialect.target(edit.path, dialect.moduleOf(found.form)) === withoutExtension(edit.path)) continue;
+      wanted.push({ name, found });
     }
-    return { suggestions };
+    // Every import the edit needs in one suggestion: a pasted block that uses three helpers is
+    // one Tab, and the next prediction, which follows from the accepted import, would not see them.
+    const parts = groupByStatement(wanted, dialect, edit.path).flatMap((group) => {
+      const insertions = this.insertionsFor(group, dialect, header, edit.path, index, document.eol);
+      return insertions ? [{ ...insertions, group }] : [];
+    });
+    if (parts.length === 0) return { suggestions: [] };
+    const insertions = joinInsertions(parts.flatMap((part) => part.insertions));
+    // A file's first import is set apart from the code after it by a blank line.
+    const firstImports = header.statements.length === 0 ? insertions.filter((insertion) => (header.lines[insertion.position.line] ?? '').trim() !== '' && insertion.position.character === 0) : [];
+    const score = Math.min(...wanted.filter((want) => parts.some((part) => part.group.includes(want))).map((want) => scoreFor(want.found.agreeing)));
+    const edits: ScoredEdit[] = insertions.map((insertion) => ({
+      path: edit.path,
+      range: { start: insertion.position, end: insertion.position },
+      text: firstImports.includes(insertion) ? `${insertion.text}${document.eol}` : insertion.text,
+      score,
+      source: 'propagation',
+    }));
+    return {
+      suggestions: [
+        {
+          id: `propagation-import-${hashEdits(edits)}`,
+          edits,
+          score,
+          source: 'propagation',
+          explanation: { followsFrom: edit.newest, pattern: describeImports(parts, dialect), snippets: [], confidence: score, stageTimingsMs: {} },
+        },
+      ],
+    };
   }
 
   /**
-   * Where and what to write: the name added to this file's import of its module, when there is
-   * one that can take it, else a new import line. Undefined when this file imports the module in
-   * a way that cannot take the name (a namespace, a type-only import, a plain require): the user
-   * may mean that import, and a second one would be wrong.
+   * Where and what to write for names one statement can import: added to this file's import of
+   * their module, when there is one that can take them, else a new import line. Undefined when
+   * this file imports the module in a way that cannot take them (a namespace, a type-only import,
+   * a plain require): the user may mean that import, and a second one would be wrong.
    */
-  private insertionFor(
-    name: string,
-    { form, neighbours, agreeing }: FoundImport,
+  private insertionsFor(
+    group: readonly WantedName[],
     dialect: ImportDialect<unknown>,
     header: ImportHeader,
     path: string,
     index: WorkspaceIndex,
     eol: string,
-  ): (Insertion & { readonly addsToExisting: boolean }) | undefined {
+  ): { readonly insertions: Insertion[]; readonly addsToExisting: boolean } | undefined {
+    const { form, neighbours, agreeing } = group[0]!.found;
+    const names = group.map((want) => want.name);
     const module = dialect.moduleOf(form);
     const target = dialect.target(path, module);
     const existing = header.statements.filter((statement) => dialect.target(path, statement.module) === target);
     if (existing.length > 0) {
       for (const statement of existing) {
-        const addition = dialect.addition(header, statement, name, form);
-        if (addition) return { ...addition, addsToExisting: true };
+        const insertions = dialect.addition(header, statement, names, form);
+        if (insertions) return { insertions, addsToExisting: true };
       }
       return undefined;
     }
     // Imported further down than the header reaches: leave it to the user.
     if (index.imports(path).some((imported) => dialect.target(path, imported.module) === target)) return undefined;
     const line = neighbourLine(header, module, { neighbours, agreeing }, path, dialect) ?? importLine(header, module, dialect.groupOf);
-    // A file's first import is set apart from the code after it by a blank line.
-    const apart = header.statements.length === 0 && (header.lines[line] ?? '').trim() !== '' ? eol : '';
-    return { position: { line, character: 0 }, text: `${dialect.write(name, form, header)}${eol}${apart}`, addsToExisting: false };
+    return { insertions: [{ position: { line, character: 0 }, text: `${dialect.write(names, form, header)}${eol}` }], addsToExisting: false };
   }
 
   /**
@@ -181,6 +193,37 @@ export class MissingImportPredictor implements CandidateSource {
     const form = dialect.exported(name, path, header, index, this.readText);
     return form === undefined ? undefined : { form, agreeing: 0, neighbours: [] };
   }
+}
+
+/** Names one statement can import together: of one module, in a form that joins names. */
+function groupByStatement(wanted: readonly WantedName[], dialect: ImportDialect<unknown>, path: string): WantedName[][] {
+  const groups = new Map<string, WantedName[]>();
+  for (const [position, want] of wanted.entries()) {
+    const { form } = want.found;
+    const key = dialect.joins(form) ? `${dialect.target(path, dialect.moduleOf(form))}` : `#${position}`;
+    groups.set(key, [...(groups.get(key) ?? []), want]);
+  }
+  return [...groups.values()];
+}
+
+function scoreFor(agreeing: number): number {
+  return agreeing >= 2 ? AGREED_IMPORT_SCORE : agreeing === 1 ? SINGLE_IMPORT_SCORE : EXPORTED_SCORE;
+}
+
+/** Why: each statement's names, what is done with them, and on what evidence. */
+function describeImports(parts: readonly { readonly group: readonly WantedName[]; readonly addsToExisting: boolean }[], dialect: ImportDialect<unknown>): string {
+  const names = parts.flatMap((part) => part.group);
+  const them = names.length === 1 ? 'it' : 'them';
+  const described = parts.map(({ group, addsToExisting }) => {
+    const module = dialect.moduleOf(group[0]!.found.form);
+    const listed = group.map((want) => `\`${want.name}\``).join(', ');
+    const how = addsToExisting ? `add ${listed} to this file's import from '${module}'` : `import ${listed}`;
+    const agreeing = Math.min(...group.map((want) => want.found.agreeing));
+    const why = agreeing === 0 ? `'${module}' exports ${group.length === 1 ? 'it' : 'them'}` : `${agreeing} other file${agreeing === 1 ? '' : 's'} import${agreeing === 1 ? 's' : ''} ${group.length === 1 ? 'it' : 'them'} so`;
+    return { how, why };
+  });
+  if (described.length === 1) return `${described[0]!.how}: the edit uses ${them}, this file does not import ${them}, ${described[0]!.why}`;
+  return `${described.map(({ how, why }) => `${how} (${why})`).join('; ')}: the edit uses ${them}, this file does not import ${them}`;
 }
 
 /** The statement on the import's line, when it is a whole one-line import of `name`. */

@@ -5,7 +5,7 @@
 // the one module that defines it at its top level, by the path its packages give it.
 
 import { MAX_EXPORTING_FILES, type ImportDialect } from './importDialect';
-import { listAddition } from './importLists';
+import { listAdditions } from './importLists';
 import { withoutExtension, type ImportHeader } from './importStatements';
 import { escapeRegExp, splitLines } from './text';
 
@@ -94,9 +94,12 @@ export function parsePythonImport(line: string, name: string, module: string): P
   return undefined;
 }
 
-/** The statement that imports `name` in `form`. */
-export function writePythonImport(name: string, form: PythonImportForm): string {
-  if (!NAME.test(name)) throw new TypeError(`not an identifier: ${name}`);
+/** The statement that imports `names` in `form`; several only from a module (`from m import a, b`). */
+export function writePythonImport(names: readonly string[], form: PythonImportForm): string {
+  const bad = names.find((name) => !NAME.test(name));
+  if (bad !== undefined || names.length === 0) throw new TypeError(`not an identifier: ${bad}`);
+  if (names.length > 1 && form.kind !== 'from') throw new TypeError(`an ${form.kind} import takes one name`);
+  const name = names.join(', ');
   if (form.kind === 'from') return `from ${form.module} import ${name}`;
   return form.kind === 'alias' ? `import ${form.module} as ${name}` : `import ${name}`;
 }
@@ -163,18 +166,19 @@ export const pythonImports: ImportDialect<PythonImportForm> = {
   target: (path, module) => (module.startsWith('.') ? resolvePythonModule(path, module) : module),
   // Relative imports after the absolute ones, as isort and PEP 8 keep them.
   groupOf: (module) => (module.startsWith('.') ? 1 : 0),
-  write: (name, form) => writePythonImport(name, form),
-  addition(header, statement, name, form) {
+  joins: (form) => form.kind === 'from',
+  write: (names, form) => writePythonImport(names, form),
+  addition(header, statement, names, form) {
     if (form.kind !== 'from') return undefined;
     const text = header.lines.slice(statement.startLine, statement.endLine + 1).join('\n');
     const listed = /^from\s+\S+\s+import\s*/.exec(text);
     if (!listed || text.includes('*')) return undefined;
     const open = text.indexOf('(', listed[0].length - 1);
-    if (open >= 0) return listAddition(text, statement.startLine, open + 1, text.indexOf(')', open), name);
+    if (open >= 0) return listAdditions(text, statement.startLine, open + 1, text.indexOf(')', open), names);
     // The list runs to the end of the line, or to a comment.
     const comment = text.indexOf('#');
     const end = (comment < 0 ? text : text.slice(0, comment)).trimEnd().length;
-    return listAddition(text, statement.startLine, listed[0].length, end, name);
+    return listAdditions(text, statement.startLine, listed[0].length, end, names);
   },
   exported(name, path, header, index, readText) {
     // A leading underscore says the module keeps the name to itself.

@@ -111,6 +111,14 @@ describe('missing imports', () => {
     expect(ambiguous.filter((edit) => edit.text.includes('import'))).toEqual([]);
   });
 
+  it('offers every import a pasted line needs as one suggestion', async () => {
+    const edits = await suggestAfter('src/scheduler/frame.ts', 5, 9, 17, 'formatBytes(arrInsert([], id))');
+    expect(edits).toMatchObject([
+      { range: { start: { line: 0, character: 18 } }, text: ', arrInsert' },
+      { range: { start: { line: 1, character: 0 } }, text: "import { formatBytes } from '../util/format';\n" },
+    ]);
+  });
+
   it('imports a Python name the way a sibling module does, re-anchored and joined where it can be', async () => {
     const sibling = await suggestAfter('pkg/api.py', 6, 11, 1, 'slugify(x)');
     // After the relative imports, which come after the absolute ones.

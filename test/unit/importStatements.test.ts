@@ -30,13 +30,13 @@ describe('parseImport', () => {
 describe('writeImport', () => {
   const form = { declaration: '', module: './timerHandle', spacedBraces: true } as const;
   it('writes each form in the target file\'s quotes and semicolons', () => {
-    expect(writeImport('TimerHandle', { ...form, kind: 'named' }, { quote: "'", semicolon: true })).toBe("import { TimerHandle } from './timerHandle';");
-    expect(writeImport('TimerHandle', { ...form, kind: 'named', spacedBraces: false }, { quote: '"', semicolon: false })).toBe('import {TimerHandle} from "./timerHandle"');
-    expect(writeImport('utils', { ...form, kind: 'default' }, { quote: "'", semicolon: false })).toBe("import utils from './timerHandle'");
-    expect(writeImport('regexes', { ...form, kind: 'namespace' }, { quote: '"', semicolon: true })).toBe('import * as regexes from "./timerHandle";');
-    expect(writeImport('astUtil', { ...form, kind: 'require', declaration: 'const' }, { quote: "'", semicolon: true })).toBe("const astUtil = require('./timerHandle');");
-    expect(writeImport('lower', { ...form, kind: 'require-named', declaration: 'let' }, { quote: "'", semicolon: false })).toBe("let { lower } = require('./timerHandle')");
-    expect(() => writeImport('not a name', { ...form, kind: 'named' }, { quote: "'", semicolon: true })).toThrow(TypeError);
+    expect(writeImport(['TimerHandle'], { ...form, kind: 'named' }, { quote: "'", semicolon: true })).toBe("import { TimerHandle } from './timerHandle';");
+    expect(writeImport(['TimerHandle'], { ...form, kind: 'named', spacedBraces: false }, { quote: '"', semicolon: false })).toBe('import {TimerHandle} from "./timerHandle"');
+    expect(writeImport(['utils'], { ...form, kind: 'default' }, { quote: "'", semicolon: false })).toBe("import utils from './timerHandle'");
+    expect(writeImport(['regexes'], { ...form, kind: 'namespace' }, { quote: '"', semicolon: true })).toBe('import * as regexes from "./timerHandle";');
+    expect(writeImport(['astUtil'], { ...form, kind: 'require', declaration: 'const' }, { quote: "'", semicolon: true })).toBe("const astUtil = require('./timerHandle');");
+    expect(writeImport(['lower'], { ...form, kind: 'require-named', declaration: 'let' }, { quote: "'", semicolon: false })).toBe("let { lower } = require('./timerHandle')");
+    expect(() => writeImport(['not a name'], { ...form, kind: 'named' }, { quote: "'", semicolon: true })).toThrow(TypeError);
   });
 });
 
@@ -97,7 +97,7 @@ describe('importAddition', () => {
     const header = importHeader(text);
     const statement = header.statements.find((candidate) => candidate.module === module);
     if (!statement) throw new Error(`no import of ${module}`);
-    const insertion = importAddition(header.lines, statement, name, spacedBraces);
+    const insertion = importAddition(header.lines, statement, [name], spacedBraces);
     if (!insertion) return undefined;
     return inserted(text, insertion);
   }
@@ -127,6 +127,21 @@ describe('importAddition', () => {
     expect(added("import units from './units';\n", './units', 'convert', true)).toBe("import units, { convert } from './units';\n");
     expect(added("import units, {a} from './units';\n", './units', 'convert')).toBe("import units, {a, convert} from './units';\n");
     expect(added("import { a, b, } from './units';\n", './units', 'c')).toBe("import { a, b, c, } from './units';\n");
+  });
+
+  it('adds several names at once, in order among themselves', () => {
+    const header = (text: string) => importHeader(text);
+    const all = (text: string, names: string[]) => {
+      const parsed = header(text);
+      return inserted(text, importAddition(parsed.lines, parsed.statements[0]!, names, true)!);
+    };
+    expect(all("import { zeta, alpha } from './units';\n", ['gamma', 'beta'])).toBe("import { zeta, alpha, beta, gamma } from './units';\n");
+    expect(all("import { alpha, delta } from './units';\n", ['gamma', 'beta'])).toBe("import { alpha, beta, delta, gamma } from './units';\n");
+    expect(all("import units from './units';\n", ['toCents', 'fromCents'])).toBe("import units, { toCents, fromCents } from './units';\n");
+    expect(writeImport(['toCents', 'fromCents'], { kind: 'named', declaration: '', module: './units', spacedBraces: true }, { quote: "'", semicolon: true })).toBe(
+      "import { toCents, fromCents } from './units';",
+    );
+    expect(() => writeImport(['a', 'b'], { kind: 'default', declaration: '', module: './units', spacedBraces: true }, { quote: "'", semicolon: true })).toThrow(TypeError);
   });
 
   it('leaves alone the imports that cannot take a named export', () => {

@@ -25,10 +25,10 @@ describe('parsePythonImport', () => {
 
 describe('writePythonImport and relocatePythonModule', () => {
   it('writes each form and re-anchors relative modules', () => {
-    expect(writePythonImport('slugify', { kind: 'from', module: '..util' })).toBe('from ..util import slugify');
-    expect(writePythonImport('os', { kind: 'module', module: 'os' })).toBe('import os');
-    expect(writePythonImport('np', { kind: 'alias', module: 'numpy' })).toBe('import numpy as np');
-    expect(() => writePythonImport('not a name', { kind: 'module', module: 'x' })).toThrow(TypeError);
+    expect(writePythonImport(['slugify'], { kind: 'from', module: '..util' })).toBe('from ..util import slugify');
+    expect(writePythonImport(['os'], { kind: 'module', module: 'os' })).toBe('import os');
+    expect(writePythonImport(['np'], { kind: 'alias', module: 'numpy' })).toBe('import numpy as np');
+    expect(() => writePythonImport(['not a name'], { kind: 'module', module: 'x' })).toThrow(TypeError);
     expect(relocatePythonModule('.util', 'pkg/views.py', 'pkg/sub/deep.py')).toBe('..util');
     expect(relocatePythonModule('..util', 'pkg/sub/deep.py', 'pkg/api.py')).toBe('.util');
     expect(relocatePythonModule('.sub.models', 'pkg/views.py', 'pkg/sub/deep.py')).toBe('.models');
@@ -58,7 +58,7 @@ describe('pythonImportHeader', () => {
 describe('pythonImports.addition', () => {
   function added(text: string, name: string): string | undefined {
     const header = pythonImportHeader(text);
-    const insertion = pythonImports.addition(header, header.statements[0]!, name, { kind: 'from', module: header.statements[0]!.module });
+    const insertion = pythonImports.addition(header, header.statements[0]!, [name], { kind: 'from', module: header.statements[0]!.module });
     if (!insertion) return undefined;
     return inserted(text, insertion);
   }
