@@ -508,6 +508,30 @@ const scenarios = {
     await readFileUntil('refund.ts', (text) => text.startsWith(`import { VAT_RATE } from './rates';\n${importLine}\n`) && text.includes('const cents = toCents(amount) + Math.round('));
     await shot('9-import-accepted');
   },
+
+  // (10) The same in Python: the import another module has, after this module's imports.
+  async missingPythonImport() {
+    const importLine = 'from money import to_cents\n';
+    await openFile('refunds.py');
+    await goTo(locate('refunds.py', 'cents = ', 'cents = '.length));
+    const since = events().length;
+    await page.keyboard.type('to_cents(amount) + ', { delay: 40 });
+    const shown = await waitWithNudges(() => waitForShown(since, ['jump', 'inline', 'ghost'], importLine));
+    // The context key that routes Tab to Ripple reaches the keybinding service a moment later.
+    await sleep(300);
+    await shot('10-python-import-hint');
+    const afterHint = events().length;
+    await page.keyboard.press('Tab');
+    if (shown.presentation === 'jump') {
+      await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump to the imports' });
+      await sleep(300);
+      await page.keyboard.press('Tab');
+    }
+    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted import' });
+    await page.keyboard.press('Control+s');
+    await readFileUntil('refunds.py', (text) => text.includes(`import math\n${importLine}\n\ndef refund`) && text.includes('cents = to_cents(amount) + math.floor('));
+    await shot('10-python-import-accepted');
+  },
 };
 
 const results = [];
