@@ -1,7 +1,7 @@
 // Missing imports: the edit just typed uses a name the file neither declares nor imports. When
 // other files of the workspace import it, the next edit is the import line written the way they
-// write it; when none does yet but exactly one file exports it (JavaScript and TypeScript), an
-// import from that file. The module path is made relative to this file and written in its style;
+// write it; when none does yet but exactly one file exports it (in Python: defines it at its top
+// level), an import from that file. The module path is made relative to this file and written in its style;
 // the line goes with this file's imports, or, when this file already imports from that module,
 // the name joins that import. What a language's imports look like is its dialect's business
 // (importDialect.ts, pythonImports.ts).
@@ -14,7 +14,7 @@ import { scriptImports, type ImportDialect } from './importDialect';
 import { joinInsertions, type Insertion } from './importLists';
 import { importLine, withoutExtension, type ImportHeader } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
-import { logicalEdit } from './logicalEdit';
+import { logicalEdit, type LogicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
 import { pythonImports } from './pythonImports';
 import type { ScoredEdit, Suggestion } from './types';
@@ -106,29 +106,7 @@ export class MissingImportPredictor implements CandidateSource {
       const insertions = this.insertionsFor(group, dialect, header, edit.path, index, document.eol);
       return insertions ? [{ ...insertions, group }] : [];
     });
-    if (parts.length === 0) return { suggestions: [] };
-    const insertions = joinInsertions(parts.flatMap((part) => part.insertions));
-    // A file's first import is set apart from the code after it by a blank line.
-    const firstImports = header.statements.length === 0 ? insertions.filter((insertion) => (header.lines[insertion.position.line] ?? '').trim() !== '' && insertion.position.character === 0) : [];
-    const score = Math.min(...wanted.filter((want) => parts.some((part) => part.group.includes(want))).map((want) => scoreFor(want.found.agreeing)));
-    const edits: ScoredEdit[] = insertions.map((insertion) => ({
-      path: edit.path,
-      range: { start: insertion.position, end: insertion.position },
-      text: firstImports.includes(insertion) ? `${insertion.text}${document.eol}` : insertion.text,
-      score,
-      source: 'propagation',
-    }));
-    return {
-      suggestions: [
-        {
-          id: `propagation-import-${hashEdits(edits)}`,
-          edits,
-          score,
-          source: 'propagation',
-          explanation: { followsFrom: edit.newest, pattern: describeImports(parts, dialect), snippets: [], confidence: score, stageTimingsMs: {} },
-        },
-      ],
-    };
+    return { suggestions: parts.length === 0 ? [] : [importSuggestion(edit, parts, header, document.eol, dialect)] };
   }
 
   /**
@@ -144,7 +122,7 @@ export class MissingImportPredictor implements CandidateSource {
     path: string,
     index: WorkspaceIndex,
     eol: string,
-  ): { readonly insertions: Insertion[]; readonly addsToExisting: boolean } | undefined {
+  ): Omit<ImportPart, 'group'> | undefined {
     const { form, neighbours, agreeing } = group[0]!.found;
     const names = group.map((want) => want.name);
     const module = dialect.moduleOf(form);
@@ -195,6 +173,35 @@ export class MissingImportPredictor implements CandidateSource {
   }
 }
 
+/** One statement's worth of imports: the names, and where and what to write for them. */
+interface ImportPart {
+  readonly group: readonly WantedName[];
+  readonly insertions: readonly Insertion[];
+  readonly addsToExisting: boolean;
+}
+
+/** All the parts as one suggestion, as confident as its least supported name. */
+function importSuggestion(edit: LogicalEdit, parts: readonly ImportPart[], header: ImportHeader, eol: string, dialect: ImportDialect<unknown>): Suggestion {
+  const insertions = joinInsertions(parts.flatMap((part) => part.insertions));
+  // A file's first import is set apart from the code after it by a blank line.
+  const apart = (insertion: Insertion): boolean => header.statements.length === 0 && (header.lines[insertion.position.line] ?? '').trim() !== '';
+  const score = Math.min(...parts.flatMap((part) => part.group.map((want) => scoreFor(want.found.agreeing))));
+  const edits: ScoredEdit[] = insertions.map((insertion) => ({
+    path: edit.path,
+    range: { start: insertion.position, end: insertion.position },
+    text: apart(insertion) ? `${insertion.text}${eol}` : insertion.text,
+    score,
+    source: 'propagation',
+  }));
+  return {
+    id: `propagation-import-${hashEdits(edits)}`,
+    edits,
+    score,
+    source: 'propagation',
+    explanation: { followsFrom: edit.newest, pattern: describeImports(parts, dialect), snippets: [], confidence: score, stageTimingsMs: {} },
+  };
+}
+
 /** Names one statement can import together: of one module, in a form that joins names. */
 function groupByStatement(wanted: readonly WantedName[], dialect: ImportDialect<unknown>, path: string): WantedName[][] {
   const groups = new Map<string, WantedName[]>();
@@ -211,7 +218,7 @@ function scoreFor(agreeing: number): number {
 }
 
 /** Why: each statement's names, what is done with them, and on what evidence. */
-function describeImports(parts: readonly { readonly group: readonly WantedName[]; readonly addsToExisting: boolean }[], dialect: ImportDialect<unknown>): string {
+function describeImports(parts: readonly ImportPart[], dialect: ImportDialect<unknown>): string {
   const names = parts.flatMap((part) => part.group);
   const them = names.length === 1 ? 'it' : 'them';
   const described = parts.map(({ group, addsToExisting }) => {
