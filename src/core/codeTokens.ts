@@ -104,6 +104,11 @@ export function tokenize(text: string, language: Language): Token[] {
       index = end ?? index + 1;
     } else if (code === 96 && language === 'javascript') {
       index = template(index);
+    } else if (code === 47 && language === 'javascript' && startsExpression(tokens[tokens.length - 1])) {
+      // A regular expression literal: its quotes, brackets and backticks are not code.
+      const end = regularExpressionEnd(text, index);
+      push(end === undefined ? 'punctuation' : 'string', index, end ?? index + 1);
+      index = end ?? index + 1;
     } else if (code === 96 && language === 'go') {
       const close = text.indexOf('`', index + 1);
       const end = close === -1 ? text.length : close + 1;
@@ -123,6 +128,32 @@ export function tokenize(text: string, language: Language): Token[] {
     }
   }
   return tokens;
+}
+
+/** Words after which a `/` starts a regular expression rather than dividing. */
+const EXPRESSION_KEYWORDS: ReadonlySet<string> = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
+/** Whether an expression can start after `previous`: then a `/` opens a regular expression. */
+function startsExpression(previous: Token | undefined): boolean {
+  if (!previous) return true;
+  if (previous.kind === 'identifier') return EXPRESSION_KEYWORDS.has(previous.text);
+  if (previous.kind !== 'punctuation') return false;
+  // `</` closes a JSX element far more often than `<` compares with a regular expression.
+  return !/^(?:[)\]}<]|\+\+|--)$/.test(previous.text);
+}
+
+/** The end of a regular expression literal (flags included) starting at `start`; undefined when it does not close on its line. */
+function regularExpressionEnd(text: string, start: number): number | undefined {
+  let inClass = false;
+  for (let index = start + 1; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\\') index++;
+    else if (char === '\n' || char === '\r') return undefined;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '/') return identifierEnd(text, index + 1);
+  }
+  return undefined;
 }
 
 function isSpace(code: number): boolean {
