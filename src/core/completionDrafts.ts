@@ -176,9 +176,20 @@ function ranked(counts: ReadonlyMap<string, number>): string[] {
  */
 export function namesWithPrefix(fileCounts: Iterable<readonly [string, number]>, prefix: string, limit: number): NameCount[] {
   if (prefix === '' || !(limit > 0)) return [];
+  const before = (a: NameCount, b: NameCount): boolean => a.files > b.files || (a.files === b.files && a.name < b.name);
+  // The best `limit` kept in order as they come: a short prefix matches thousands of names in a
+  // large workspace, and the existence check asks for one.
   const found: NameCount[] = [];
-  for (const [name, files] of fileCounts) if (name.length > prefix.length && name.startsWith(prefix)) found.push({ name, files });
-  return found.sort((a, b) => b.files - a.files || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, limit);
+  for (const [name, files] of fileCounts) {
+    if (name.length <= prefix.length || !name.startsWith(prefix)) continue;
+    const candidate = { name, files };
+    if (found.length === limit && !before(candidate, found[found.length - 1]!)) continue;
+    let at = found.length;
+    while (at > 0 && before(candidate, found[at - 1]!)) at--;
+    found.splice(at, 0, candidate);
+    if (found.length > limit) found.pop();
+  }
+  return found;
 }
 
 /**

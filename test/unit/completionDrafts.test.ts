@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   completionDrafts,
@@ -95,6 +96,20 @@ describe('namesWithPrefix', () => {
     expect(namesWithPrefix(counts, 'parse', 1)).toEqual([{ name: 'parsed', files: 5 }]);
     expect(namesWithPrefix(counts, '', 10)).toEqual([]);
     expect(namesWithPrefix(counts, 'parse', 0)).toEqual([]);
+  });
+
+  it('keeps the same best names as sorting every match would, for any limit', () => {
+    const name = fc.stringMatching(/^p[a-c]{0,3}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(name, fc.integer({ min: 1, max: 4 })), { selector: ([key]) => key, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (counts, limit) => {
+        const sorted = counts
+          .filter(([key]) => key.length > 1 && key.startsWith('p'))
+          .map(([key, files]) => ({ name: key, files }))
+          .sort((a, b) => b.files - a.files || (a.name < b.name ? -1 : 1))
+          .slice(0, limit);
+        expect(namesWithPrefix(counts, 'p', limit)).toEqual(sorted);
+      }),
+    );
   });
 });
 
