@@ -213,6 +213,31 @@ async function expectOnlyTyped(name, original, needle, typed) {
   await readFileUntil(name, (text) => text.length >= head.length + tail.length && text.startsWith(head) && text.endsWith(tail) && /^[ \t]*$/.test(text.slice(head.length, text.length - tail.length)));
 }
 
+/**
+ * Types `typed` after `after` in `file`, waits for the suggestion that inserts `importLine`, accepts
+ * it with Tab (a jump first when it is away from the cursor) and saves the file.
+ */
+async function typeAndAcceptImport({ file, after, typed, importLine, shotPrefix }) {
+  await openFile(file);
+  await goTo(locate(file, after, after.length));
+  const since = events().length;
+  await page.keyboard.type(typed, { delay: 40 });
+  const shown = await waitWithNudges(() => waitForShown(since, ['jump', 'inline', 'ghost'], importLine));
+  // The context key that routes Tab to Ripple reaches the keybinding service a moment later.
+  await sleep(300);
+  await shot(`${shotPrefix}-hint`);
+  const afterHint = events().length;
+  await page.keyboard.press('Tab');
+  if (shown.presentation === 'jump') {
+    await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump to the imports' });
+    await sleep(300);
+    await page.keyboard.press('Tab');
+  }
+  await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted import' });
+  await page.keyboard.press('Control+s');
+  await shot(`${shotPrefix}-accepted`);
+}
+
 const scenarios = {
   // (1) Add an argument at one call; at the other call the same insertion shows as ghost text.
   async ghostText() {
@@ -488,49 +513,15 @@ const scenarios = {
   // (9) Use a helper this file does not import; Ripple offers the import line the workspace uses.
   async missingImport() {
     const importLine = "import { toCents } from './units';\n";
-    await openFile('refund.ts');
-    await goTo(locate('refund.ts', 'const cents = ', 'const cents = '.length));
-    const since = events().length;
-    await page.keyboard.type('toCents(amount) + ', { delay: 40 });
-    const shown = await waitWithNudges(() => waitForShown(since, ['jump', 'inline', 'ghost'], importLine));
-    await sleep(300);
-    await shot('9-import-hint');
-    const afterHint = events().length;
-    await page.keyboard.press('Tab');
-    // Away from the cursor it is a jump first; near it, Tab accepts at once.
-    if (shown.presentation === 'jump') {
-      await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump to the imports' });
-      await sleep(300);
-      await page.keyboard.press('Tab');
-    }
-    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted import' });
-    await page.keyboard.press('Control+s');
+    await typeAndAcceptImport({ file: 'refund.ts', after: 'const cents = ', typed: 'toCents(amount) + ', importLine, shotPrefix: '9-import' });
     await readFileUntil('refund.ts', (text) => text.startsWith(`import { VAT_RATE } from './rates';\n${importLine}\n`) && text.includes('const cents = toCents(amount) + Math.round('));
-    await shot('9-import-accepted');
   },
 
   // (10) The same in Python: the import another module has, after this module's imports.
   async missingPythonImport() {
     const importLine = 'from money import to_cents\n';
-    await openFile('refunds.py');
-    await goTo(locate('refunds.py', 'cents = ', 'cents = '.length));
-    const since = events().length;
-    await page.keyboard.type('to_cents(amount) + ', { delay: 40 });
-    const shown = await waitWithNudges(() => waitForShown(since, ['jump', 'inline', 'ghost'], importLine));
-    // The context key that routes Tab to Ripple reaches the keybinding service a moment later.
-    await sleep(300);
-    await shot('10-python-import-hint');
-    const afterHint = events().length;
-    await page.keyboard.press('Tab');
-    if (shown.presentation === 'jump') {
-      await waitForEvent((e) => e.event === 'jumped', { since: afterHint, what: 'the jump to the imports' });
-      await sleep(300);
-      await page.keyboard.press('Tab');
-    }
-    await waitForEvent((e) => e.event === 'accepted' && e.applied === true, { since: afterHint, what: 'the accepted import' });
-    await page.keyboard.press('Control+s');
+    await typeAndAcceptImport({ file: 'refunds.py', after: 'cents = ', typed: 'to_cents(amount) + ', importLine, shotPrefix: '10-python-import' });
     await readFileUntil('refunds.py', (text) => text.includes(`import math\n${importLine}\n\ndef refund`) && text.includes('cents = to_cents(amount) + math.floor('));
-    await shot('10-python-import-accepted');
   },
 };
 
