@@ -86,6 +86,7 @@ export class MissingImportPredictor implements CandidateSource {
     const text = this.readText(edit.path);
     if (text === undefined) return { suggestions: [] };
     const document = this.documents.get(edit.path, text);
+    if (!document) return { suggestions: [] };
     const header = dialect.header(document.text);
     const insertedStart = document.offsetAt(edit.range.start);
     const insertedEnd = insertedStart + edit.insertedText.length;

@@ -23,8 +23,6 @@ export const DEFAULT_MAX_FILES = 20;
  * still-typing guard altogether.
  */
 export const DEFAULT_TYPING_PAUSE_MS = 500;
-/** Files larger than this are not scanned: propagation must stay within the latency budget. */
-export const MAX_SCANNED_FILE_CHARS = 512 * 1024;
 export const MAX_PRIOR_EDITS_COMPARED = 12;
 export const MAX_INDEX_OCCURRENCES = 500;
 const MAX_PATTERNS_PER_EDIT = 3;
@@ -136,8 +134,7 @@ export class PropagationPredictor {
   /** The file's current text, lexed; a cached copy when the text did not change. */
   private lex(path: string): SourceText | undefined {
     const text = this.readText(path);
-    if (text === undefined || text.length > MAX_SCANNED_FILE_CHARS) return undefined;
-    return this.documents.get(path, text);
+    return text === undefined ? undefined : this.documents.get(path, text);
   }
 
   private outcome(pattern: Pattern, prior: number, proposal: Proposal): Outcome | undefined {
