@@ -3,7 +3,7 @@
 // import predictor's vocabulary; no knowledge of the workspace or the engine.
 
 import { listAdditions, positionIn, type Insertion } from './importLists';
-import { escapeRegExp, splitLines } from './text';
+import { escapeRegExp, leadingLines } from './text';
 
 /** The top of a file searched for its imports, in lines. */
 export const MAX_HEADER_LINES = 200;
@@ -45,7 +45,7 @@ export interface ImportHeader {
 
 /** The imports at the top of `text`, and how they are written or, in a file without any, would be. */
 export function importHeader(text: string): ImportHeader {
-  const lines = splitLines(text).slice(0, MAX_HEADER_LINES);
+  const lines = leadingLines(text, MAX_HEADER_LINES);
   const statements: ImportStatement[] = [];
   let startLine: number | undefined;
   let lastText = '';

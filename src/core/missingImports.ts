@@ -12,7 +12,7 @@ import type { CandidateOutcome, CandidateRequest, CandidateSource } from './engi
 import { hashEdits } from './hash';
 import { scriptImports, type ImportDialect } from './importDialect';
 import { joinInsertions, type Insertion } from './importLists';
-import { importLine, withoutExtension, type ImportHeader } from './importStatements';
+import { importLine, withoutExtension, type ImportHeader, type ImportStatement } from './importStatements';
 import { LexedDocuments } from './lexedDocuments';
 import { logicalEdit, type LogicalEdit } from './logicalEdit';
 import type { ImportInfo, WorkspaceIndex } from './ports';
@@ -152,16 +152,22 @@ export class MissingImportPredictor implements CandidateSource {
       (file) => file !== path && dialect.handles(file),
     );
     for (const file of files.slice(0, MAX_IMPORTING_FILES)) {
-      const text = this.readText(file);
+      const imports = index.imports(file).filter((info) => info.names.includes(name));
+      // Read, split and parsed once per file, and only for a file that imports the name.
+      const text = imports.length > 0 ? this.readText(file) : undefined;
       if (text === undefined) continue;
-      for (const info of index.imports(file)) {
-        if (!info.names.includes(name)) continue;
-        const form = formOf(text, info, name, dialect);
+      // The index's lines are tree-sitter rows: rows end at '\n' only.
+      const rows = text.split(/\r?\n/);
+      const { statements } = dialect.header(text);
+      for (const info of imports) {
+        const row = rows[info.line];
+        // The statement on the import's row, when it is a whole one-line import of `name`.
+        const form = row === undefined ? undefined : dialect.parse(row, name, info.module);
         if (form === undefined) continue;
         const relocated = dialect.relocate(form, file, path);
         const key = JSON.stringify(relocated);
         const vote = votes.get(key) ?? { form: relocated, agreeing: 0, neighbours: [] };
-        votes.set(key, { ...vote, agreeing: vote.agreeing + 1, neighbours: [...vote.neighbours, ...neighboursOf(text, file, info, dialect)] });
+        votes.set(key, { ...vote, agreeing: vote.agreeing + 1, neighbours: [...vote.neighbours, ...neighboursOf(statements, file, info, dialect)] });
       }
     }
     return [...votes.values()].sort((a, b) => b.agreeing - a.agreeing)[0];
@@ -234,16 +240,8 @@ function describeImports(parts: readonly ImportPart[], dialect: ImportDialect<un
   return `${described.map(({ how, why }) => `${how} (${why})`).join('; ')}: the edit uses ${them}, this file does not import ${them}`;
 }
 
-/** The statement on the import's line, when it is a whole one-line import of `name`. */
-function formOf(text: string, info: ImportInfo, name: string, dialect: ImportDialect<unknown>): unknown {
-  // The index's line is a tree-sitter row: rows end at '\n' only.
-  const line = text.split(/\r?\n/)[info.line];
-  return line === undefined ? undefined : dialect.parse(line, name, info.module);
-}
-
-/** The imports right before and after `info`'s statement in `file`. */
-function neighboursOf(text: string, file: string, info: ImportInfo, dialect: ImportDialect<unknown>): Neighbour[] {
-  const { statements } = dialect.header(text);
+/** The imports right before and after `info`'s statement among `statements`, those of `file`. */
+function neighboursOf(statements: readonly ImportStatement[], file: string, info: ImportInfo, dialect: ImportDialect<unknown>): Neighbour[] {
   const at = statements.findIndex((statement) => statement.startLine <= info.line && info.line <= statement.endLine);
   if (at < 0) return [];
   const sides = [

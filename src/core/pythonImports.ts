@@ -6,11 +6,8 @@
 
 import { MAX_EXPORTING_FILES, type ImportDialect } from './importDialect';
 import { listAdditions } from './importLists';
-import { withoutExtension, type ImportHeader } from './importStatements';
-import { escapeRegExp, splitLines } from './text';
-
-/** The top of a file searched for its imports, in lines. */
-export const MAX_PYTHON_HEADER_LINES = 200;
+import { MAX_HEADER_LINES, withoutExtension, type ImportHeader } from './importStatements';
+import { escapeRegExp, leadingLines } from './text';
 
 const NAME = /^[A-Za-z_]\w*$/;
 /** `from a.b import (`, `from . import x`, `import a.b`: the module, and an opening parenthesis. */
@@ -24,7 +21,7 @@ export interface PythonImportForm {
 
 /** The imports at the top of a Python file; where the first goes in a file without any. */
 export function pythonImportHeader(text: string): ImportHeader {
-  const lines = splitLines(text).slice(0, MAX_PYTHON_HEADER_LINES);
+  const lines = leadingLines(text, MAX_HEADER_LINES);
   const statements: { startLine: number; endLine: number; module: string }[] = [];
   let open: { startLine: number; module: string } | undefined;
   for (const [number, line] of lines.entries()) {

@@ -202,6 +202,19 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
+/** The first `count` lines of `text`, as splitLines gives them, without splitting the rest. */
+export function leadingLines(text: string, count: number): string[] {
+  const lines: string[] = [];
+  const breaks = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let found = breaks.exec(text); found && lines.length < count; found = breaks.exec(text)) {
+    lines.push(text.slice(start, found.index));
+    start = found.index + found[0].length;
+  }
+  if (lines.length < count) lines.push(text.slice(start));
+  return lines;
+}
+
 /** `text` as a regular expression that matches exactly it. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

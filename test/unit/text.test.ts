@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   LineIndex,
@@ -11,6 +12,7 @@ import {
   offsetAt,
   positionAt,
   sliceLines,
+  leadingLines,
   splitLines,
   uniformEol,
 } from '../../src/core/text';
@@ -167,5 +169,16 @@ describe('advancePosition', () => {
     expect(advancePosition({ line: 2, character: 3 }, 'a\r\nbc\ndef')).toEqual({ line: 4, character: 3 });
     expect(advancePosition({ line: 0, character: 5 }, '\r')).toEqual({ line: 1, character: 0 });
     expect(advancePosition({ line: 0, character: 5 }, '')).toEqual({ line: 0, character: 5 });
+  });
+});
+
+describe('leadingLines', () => {
+  it('gives the first lines as splitLines does, for every kind of line break', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\r', '\r\n')), fc.integer({ min: 1, max: 6 }), (pieces, count) => {
+        const text = pieces.join('');
+        expect(leadingLines(text, count)).toEqual(splitLines(text).slice(0, count));
+      }),
+    );
   });
 });
