@@ -183,7 +183,7 @@ export function writeImport(names: readonly string[], form: ImportForm, header: 
 export function importAddition(lines: readonly string[], statement: ImportStatement, names: readonly string[], spacedBraces: boolean): Insertion[] | undefined {
   const bad = names.find((name) => !IDENTIFIER.test(name));
   if (bad !== undefined) throw new TypeError(`not an identifier: ${bad}`);
-  const text = lines.slice(statement.startLine, statement.endLine + 1).join('\n');
+  const text = statementText(lines, statement);
   const open = text.indexOf('{');
   const close = open < 0 ? -1 : text.indexOf('}', open);
   if (open < 0 || close < 0) {
@@ -240,8 +240,8 @@ export function relocate(module: string, from: string, to: string): string {
   const target = resolveModule(from, module);
   const base = directoryParts(to);
   const parts = target.split('/');
-  let common = 0;
-  while (common < base.length && common < parts.length - 1 && base[common] === parts[common]) common++;
+  // The file's own name is never a directory the two share.
+  const common = sharedPrefixLength(base, parts.slice(0, -1));
   const up = base.length - common;
   const rest = parts.slice(common).join('/');
   return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`;
@@ -268,6 +268,19 @@ export function withoutExtension(path: string): string {
   return path.replace(/\.[^./]+$/, '');
 }
 
-function directoryParts(path: string): string[] {
+/** A statement's lines as one text, joined by '\n' (positions in it map back by positionIn). */
+export function statementText(lines: readonly string[], statement: ImportStatement): string {
+  return lines.slice(statement.startLine, statement.endLine + 1).join('\n');
+}
+
+/** How many leading parts `a` and `b` have in common. */
+export function sharedPrefixLength(a: readonly string[], b: readonly string[]): number {
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return common;
+}
+
+/** The directories of a workspace path, outermost first. */
+export function directoryParts(path: string): string[] {
   return path.split('/').slice(0, -1).filter((part) => part !== '');
 }

@@ -6,7 +6,7 @@
 
 import { MAX_EXPORTING_FILES, type ImportDialect } from './importDialect';
 import { listAdditions } from './importLists';
-import { MAX_HEADER_LINES, withoutExtension, type ImportHeader } from './importStatements';
+import { directoryParts, MAX_HEADER_LINES, sharedPrefixLength, statementText, withoutExtension, type ImportHeader } from './importStatements';
 import { escapeRegExp, leadingLines } from './text';
 
 const NAME = /^[A-Za-z_]\w*$/;
@@ -106,8 +106,7 @@ export function relocatePythonModule(module: string, from: string, to: string): 
   if (!module.startsWith('.')) return module;
   const target = resolvePythonModule(from, module).split('/').filter((part) => part !== '');
   const base = directoryParts(to);
-  let common = 0;
-  while (common < base.length && common < target.length && base[common] === target[common]) common++;
+  const common = sharedPrefixLength(base, target);
   return `${'.'.repeat(base.length - common + 1)}${target.slice(common).join('.')}`;
 }
 
@@ -136,8 +135,7 @@ export function pythonModuleOf(from: string, file: string, isPackage: (directory
   while (top > 0 && isPackage(directories.slice(0, top).join('/'))) top--;
   const absolute = top === directories.length && directories.join('/') !== base.join('/') ? undefined : parts.slice(top).join('.');
   if (!preferRelative) return absolute;
-  let common = 0;
-  while (common < base.length && common < parts.length && base[common] === parts[common]) common++;
+  const common = sharedPrefixLength(base, parts);
   if (common === 0) return absolute;
   for (let depth = common; depth <= base.length; depth++) if (!isPackage(base.slice(0, depth).join('/'))) return absolute;
   return `${'.'.repeat(base.length - common + 1)}${parts.slice(common).join('.')}`;
@@ -147,10 +145,6 @@ export function pythonModuleOf(from: string, file: string, isPackage: (directory
 export function definesAtTopLevel(text: string, name: string): boolean {
   const word = escapeRegExp(name);
   return new RegExp(`^(?:(?:async[ \\t]+)?def|class)[ \\t]+${word}\\b|^${word}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm').test(text);
-}
-
-function directoryParts(path: string): string[] {
-  return path.split('/').slice(0, -1).filter((part) => part !== '');
 }
 
 export const pythonImports: ImportDialect<PythonImportForm> = {
@@ -167,7 +161,7 @@ export const pythonImports: ImportDialect<PythonImportForm> = {
   write: (names, form) => writePythonImport(names, form),
   addition(header, statement, names, form) {
     if (form.kind !== 'from') return undefined;
-    const text = header.lines.slice(statement.startLine, statement.endLine + 1).join('\n');
+    const text = statementText(header.lines, statement);
     const listed = /^from\s+\S+\s+import\s*/.exec(text);
     if (!listed || text.includes('*')) return undefined;
     const open = text.indexOf('(', listed[0].length - 1);
