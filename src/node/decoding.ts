@@ -5,8 +5,8 @@ import type { ModelInput } from '../core/ports';
 import { advanceTarget, allowedNextTokens, initialTargetState, owesTypedPrefix, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
 import type { TargetState } from '../core/prompt';
 import { scoreDrafts, type ScoredDraft } from './draftScoring';
-import { forward, lastRow } from './loadedModel';
-import { targetLogProbability } from './tokenScores';
+import { forward } from './loadedModel';
+import { logProbability, targetLogProbability } from './tokenScores';
 import type { LoadedModel } from './loadedModel';
 
 /** Prefill runs in chunks of this many tokens so a cancel lands between passes. */
@@ -203,27 +203,20 @@ export async function decodeWindow(
   const typedLimit = typedLine ? MAX_TYPED_LINE_TOKENS + model.tokenizer.encode(typedLine.suffix).length : maxNewTokens;
   const limit = Math.min(typedLimit, maxNewTokens, model.manifest.maxPositions - ids.length);
   if (limit <= 0) return undefined;
-  const { cache, prefixes } = model;
-  let done = prefixes.restoreLongestPrefix(ids, cache);
-  counters.reusedPositions += done;
-  let logits: Float32Array | undefined;
-  while (done < ids.length) {
-    if (shouldStop()) return undefined;
-    const chunk = ids.slice(done, done + PREFILL_CHUNK_TOKENS);
-    // Only the prompt's last position is decoded from.
-    logits = await forward(model, chunk, 1);
-    counters.forwardPasses++;
-    done += chunk.length;
-  }
-  if (!logits) return undefined;
-  prefixes.remember(ids, cache);
-  const firstLogits = lastRow(logits, model.manifest.vocabSize);
+  const prefill = await prefillPrompt(model, ids, typedLine ? prompt.ids.length : ids.length, shouldStop, counters);
+  if (!prefill) return undefined;
+  const { firstLogits } = prefill;
+  // While typing, the model first says whether the typed line changes at all: a line the user
+  // has finished reads as <|no_change|>. Decoding forces the opening, so its probability (of
+  // <|replace|> and the line's slot) joins every score here, or a finished line's likeliest
+  // continuation would be scored as if the user were sure to go on.
+  const opening = typedLine ? openingLogProbability(prefill.openingRows, forced) : 0;
   // An answer less likely than the caller can use is not worth finishing.
-  const floor = Math.log(input.minScore ?? 0);
+  const floor = Math.log(input.minScore ?? 0) - opening;
   const drafts = typedLine ? await scoreDrafts(model, window, typedLine, forced, firstLogits, initial, limit, shouldStop, floor) : undefined;
   counters.forwardPasses += drafts?.forwardPasses ?? 0;
   const drafted = drafts?.scored.reduce<ScoredDraft | undefined>((best, draft) => (!best || draft.logProbabilitySum > best.logProbabilitySum ? draft : best), undefined);
-  const draftResult = drafted && { newLines: drafted.newLines, score: Math.exp(drafted.logProbabilitySum) };
+  const draftResult = drafted && { newLines: drafted.newLines, score: Math.exp(opening + drafted.logProbabilitySum) };
   // Probabilities sum to one: no target the model could write is likelier than a draft it
   // gives more than half, so decoding one would only spend the budget.
   if (draftResult && draftResult.score > 0.5) return draftResult;
@@ -240,7 +233,58 @@ export async function decodeWindow(
   if (generation.state.phase === 'after_no_change') return { newLines: null, score: generationScore(generation) };
   const parsed = generation.state.phase === 'done' ? parseTarget(generation.ids, window, model.tokenizer, options) : undefined;
   if (!parsed || parsed.kind === 'invalid' || (drafted && drafted.logProbabilitySum >= generation.logProbabilitySum)) return draftResult;
-  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: generationScore(generation) };
+  return { newLines: parsed.kind === 'change' ? parsed.newLines : null, score: Math.exp(opening) * generationScore(generation) };
+}
+
+interface Prefill {
+  /** The row the first unforced target token is chosen from. */
+  readonly firstLogits: Float32Array;
+  /** Rows from the prompt's last position on: each predicts the next forced id, then the first free one. */
+  readonly openingRows: readonly Float32Array[];
+}
+
+/**
+ * Runs `ids` into the cache, reusing the longest cached prefix, and returns the rows from
+ * `promptLength - 1` on (the forced ids after the prompt need theirs, so the cache is never
+ * restored past the prompt). Undefined when stopped.
+ */
+async function prefillPrompt(
+  model: LoadedModel,
+  ids: readonly number[],
+  promptLength: number,
+  shouldStop: ShouldStop,
+  counters: { forwardPasses: number; reusedPositions: number },
+): Promise<Prefill | undefined> {
+  const { cache, prefixes } = model;
+  const vocabSize = model.manifest.vocabSize;
+  const firstRowPosition = promptLength - 1;
+  let done = prefixes.restoreLongestPrefix(ids.slice(0, promptLength), cache);
+  counters.reusedPositions += done;
+  const rows: Float32Array[] = [];
+  while (done < ids.length) {
+    if (shouldStop()) return undefined;
+    const chunk = ids.slice(done, done + PREFILL_CHUNK_TOKENS);
+    const end = done + chunk.length;
+    // Only the rows from the prompt's last position on are decoded from.
+    const wanted = Math.max(1, end - Math.max(done, firstRowPosition));
+    const logits = await forward(model, chunk, wanted);
+    counters.forwardPasses++;
+    for (let row = 0; row < wanted; row++) {
+      if (end - wanted + row >= firstRowPosition) rows.push(logits.subarray(row * vocabSize, (row + 1) * vocabSize));
+    }
+    done = end;
+  }
+  if (rows.length !== ids.length - firstRowPosition) return undefined;
+  prefixes.remember(ids, cache);
+  return { firstLogits: rows[rows.length - 1]!, openingRows: rows };
+}
+
+/** The log-probability of the forced opening's ops (<|replace|> and the slot), the line's own text aside. */
+export function openingLogProbability(rows: readonly Float32Array[], forced: readonly number[]): number {
+  const OPENING_OPS = 2;
+  let sum = 0;
+  for (let index = 0; index < OPENING_OPS && index < forced.length; index++) sum += logProbability(rows[index]!, forced[index]!);
+  return sum;
 }
 
 /**

@@ -100,10 +100,6 @@ export async function forward(model: LoadedModel, ids: readonly number[], rows =
   return logitRows ? logits : logits.subarray(logits.length - rows * model.manifest.vocabSize);
 }
 
-export function lastRow(logits: Float32Array, vocabSize: number): Float32Array {
-  return logits.subarray(logits.length - vocabSize);
-}
-
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

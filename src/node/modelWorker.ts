@@ -13,7 +13,7 @@ import type { LoadedModel } from './loadedModel';
 export { forward, loadModel } from './loadedModel';
 export { decodeWindow, generateTarget, generationScore, lookupDraft, pickToken } from './decoding';
 export { draftWalk, scoreDrafts } from './draftScoring';
-export { targetLogProbability } from './tokenScores';
+export { logProbability, targetLogProbability } from './tokenScores';
 
 export interface LoadRequest {
   readonly type: 'load';

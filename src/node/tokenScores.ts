@@ -14,6 +14,11 @@ export function targetLogProbability(logits: Float32Array, state: TargetState, i
   return logProbabilityAmong(logits, owesTypedPrefix(state) ? allowedNextTokens(state).onlyTextIds : undefined, id);
 }
 
+/** `id`'s log-probability under the full softmax. */
+export function logProbability(logits: Float32Array, id: number): number {
+  return logProbabilityAmong(logits, undefined, id);
+}
+
 function logProbabilityAmong(logits: Float32Array, ids: readonly number[] | undefined, id: number): number {
   let max = -Infinity;
   const each = (visit: (index: number) => void): void => {

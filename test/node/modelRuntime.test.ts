@@ -13,7 +13,7 @@ import { BpeTokenizer, SPECIAL_TOKENS } from '../../src/core/bpe';
 import type { EditWindow, Logger, ModelInput } from '../../src/core/ports';
 import { advanceTarget, initialTargetState, linesWithInsertion, promptVocabulary, serializePrompt, serializeTarget, typedLineOf, typedLineOpening } from '../../src/core/prompt';
 import { OnnxNextEditModel } from '../../src/node/modelRuntime';
-import { draftWalk, forward, generateTarget, loadModel, lookupDraft, pickToken, scoreDrafts, targetLogProbability } from '../../src/node/modelWorker';
+import { decodeWindow, draftWalk, forward, generateTarget, loadModel, logProbability, lookupDraft, pickToken, scoreDrafts, targetLogProbability } from '../../src/node/modelWorker';
 
 const PYTHON = '/usr/bin/python3';
 const REPO = path.resolve(__dirname, '../..');
@@ -417,6 +417,40 @@ if (fs.existsSync(${JSON.stringify(marker)})) {
     // Stopped before the first draft: nothing scored, no pass spent.
     const stopped = await scoreDrafts(loaded, typing, typedLine, forced, prefill, initial, 64, () => true);
     expect(stopped).toEqual({ scored: [], forwardPasses: 0 });
+    await loaded.session.release();
+  });
+
+  it("scores a typed line's completion with the model's probability of editing that line at all", async () => {
+    const randomDir = path.join(work, 'random-opening');
+    python(['-m', 'training.export', '--random-config', 'tiny', '--out', randomDir, '--tokenizer', path.join(work, 'tokenizer.json')]);
+    const loaded = await loadModel(path.join(randomDir, 'manifest.json'));
+    if (typeof loaded === 'string') throw new Error(loaded);
+    // A draft guarantees an answer whatever the random weights decode.
+    const typing: EditWindow = { ...window(5), cursor: { line: 0, character: 10 }, typing: true, drafts: ['X'] };
+    const input = { history: [], snippets: [], windows: [typing], minScore: 0 };
+    const result = await decodeWindow(loaded, input, 0, 64, () => false, { forwardPasses: 0, reusedPositions: 0 }, false);
+    expect(result?.newLines).toBeTruthy();
+    // Teacher forcing from the prompt's end: <|replace|> and the slot under the full softmax
+    // (the model was not asked whether the user goes on: the opening is forced), the typed text
+    // itself not at all, then every token the completion adds.
+    const typedLine = typedLineOf(typing, [])!;
+    const forced = typedLineOpening(typedLine, loaded.tokenizer);
+    const target = serializeTarget(typing, result!.newLines, loaded.tokenizer);
+    expect(target.slice(0, forced.length)).toEqual(forced);
+    let state = initialTargetState(loaded.tokenizer, typing.lines.length, { typedLine });
+    loaded.cache.truncate(0);
+    let logits = await forward(loaded, serializePrompt({ history: [], snippets: [], window: typing }, loaded.tokenizer).ids, 1);
+    let opening = 0;
+    let completion = 0;
+    for (const [index, id] of target.entries()) {
+      if (index < 2) opening += logProbability(logits, id);
+      else if (index >= forced.length) completion += targetLogProbability(logits, state, id);
+      state = advanceTarget(state, id);
+      if (state.phase === 'done') break;
+      logits = await forward(loaded, [id], 1);
+    }
+    expect(opening).toBeLessThan(-1e-3);
+    expect(Math.log(result!.score)).toBeCloseTo(opening + completion, 3);
     await loaded.session.release();
   });
 
