@@ -15,6 +15,7 @@ export type ExampleKind =
   | 'complete_line'
   | 'type_into'
   | 'real_edit'
+  | 'real_typing'
   | 'no_change';
 
 export interface Example {

@@ -21,6 +21,7 @@ import { hashString, Rng, type Example } from './documents';
 import { NPM_PACKAGES, PYTHON_MODULES_FULL, PYTHON_MODULES_SMALL, PYTHON_STDLIB_ROOT, REAL_EDIT_PAIRS, SMALL_PACKAGE_COUNT } from './packages';
 import { renameIdentifiers, renamingVocabulary } from './identifierAugmentation';
 import { realEditExamples } from './realEdits';
+import { fetchPinnedPackage, pairExamples, type RealEditPin } from './replayedEdits';
 import { GENERATORS } from './synthetic';
 import { DEFAULT_VOCAB_SIZE, trainBpe } from './trainTokenizer';
 
@@ -33,6 +34,10 @@ export interface PipelineOptions {
   readonly tinyCorpusRoot: string;
   readonly outDir: string;
   readonly cacheDir: string;
+  /** Where the replayed pairs' packages are unpacked (surveyRealEdits.mjs fills the same place). */
+  readonly realEditCacheDir: string;
+  /** The version pairs replayed as benchmark-shaped cases (realEditPins.json). */
+  readonly pinsPath: string;
   readonly tokenizerPath: string;
   readonly trainTokenizer: boolean;
   readonly vocabSize: number;
@@ -51,14 +56,16 @@ interface SizePlan {
   readonly maxExamples: number;
   readonly passes: number;
   readonly realSamplesPerFile: number;
+  /** Pinned version pairs replayed as benchmark-shaped cases (replayedEdits.ts), at most. */
+  readonly replayedPairs: number;
   /** Corpus bytes the tokenizer trains on, at most. */
   readonly tokenizerBytes: number;
 }
 
 const PLANS: Readonly<Record<DataSize, SizePlan>> = {
-  tiny: { maxExamples: 400, passes: 3, realSamplesPerFile: 0, tokenizerBytes: 4_000_000 },
-  small: { maxExamples: 5_000, passes: 6, realSamplesPerFile: 2, tokenizerBytes: 24_000_000 },
-  full: { maxExamples: 300_000, passes: 40, realSamplesPerFile: 6, tokenizerBytes: 24_000_000 },
+  tiny: { maxExamples: 400, passes: 3, realSamplesPerFile: 0, replayedPairs: 0, tokenizerBytes: 4_000_000 },
+  small: { maxExamples: 5_000, passes: 6, realSamplesPerFile: 2, replayedPairs: 4, tokenizerBytes: 24_000_000 },
+  full: { maxExamples: 300_000, passes: 40, realSamplesPerFile: 6, replayedPairs: Number.POSITIVE_INFINITY, tokenizerBytes: 24_000_000 },
 };
 
 /** Share of "no change" examples the mix aims for: staying silent is the common right answer. */
@@ -86,13 +93,16 @@ export function parseArguments(argv: readonly string[], repoRoot: string): Pipel
   const maxExamples = Number(value('--max-examples') ?? PLANS[size].maxExamples);
   if (!Number.isInteger(maxExamples) || maxExamples < 1) throw new TypeError('--max-examples must be a positive integer');
   const outDir = resolve(repoRoot, value('--out') ?? join('training', '.data', size === 'full' ? '' : size));
+  const cacheDir = resolve(repoRoot, value('--cache') ?? join('training', '.data', 'cache'));
   const tokenizerPath = resolve(repoRoot, value('--tokenizer') ?? (size === 'tiny' ? join(outDir, 'tokenizer.json') : 'models/tokenizer.json'));
   return {
     size,
     repoRoot,
     tinyCorpusRoot: resolve(repoRoot, value('--corpus-dir') ?? '.'),
     outDir,
-    cacheDir: resolve(repoRoot, value('--cache') ?? join('training', '.data', 'cache')),
+    cacheDir,
+    realEditCacheDir: join(cacheDir, 'real-edits'),
+    pinsPath: resolve(repoRoot, value('--pins') ?? join('training', 'data', 'realEditPins.json')),
     tokenizerPath,
     trainTokenizer: argv.includes('--train-tokenizer') || argv.includes('--tokenizer-only') || size === 'tiny' || !existsSync(tokenizerPath),
     vocabSize,
@@ -151,6 +161,12 @@ function loadOrTrainTokenizer(options: PipelineOptions, sources: readonly Corpus
 }
 
 /** Every tenth source (by a stable hash of its name) validates; at least one source each way. */
+/** The pinned pairs; none when the file is missing (the --tiny data needs none). */
+function readPins(path: string): RealEditPin[] {
+  if (!existsSync(path)) return [];
+  return (JSON.parse(readFileSync(path, 'utf8')) as { pairs: RealEditPin[] }).pairs;
+}
+
 export function validationSources(names: readonly string[]): Set<string> {
   const sorted = [...names].sort((a, b) => hashString(a) - hashString(b) || a.localeCompare(b));
   const count = Math.min(Math.max(1, Math.round(names.length / 10)), Math.max(0, names.length - 1));
@@ -194,7 +210,13 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
   const { tokenizer, sha256 } = loadOrTrainTokenizer(options, sources);
   if (options.tokenizerOnly) return { vocabSize: tokenizer.vocabSize, tokenizerSha256: sha256, corpusBytes };
 
-  const validNames = validationSources(sources.map((source) => source.name));
+  const pins = readPins(options.pinsPath).filter((pin) => !excluded.has(pin.name)).slice(0, plan.replayedPairs);
+  const corpusNames = new Set(sources.map((source) => source.name));
+  // Replayed packages outside the corpus get a validation share of their own, by the same rule.
+  const validNames = new Set([
+    ...validationSources([...corpusNames]),
+    ...validationSources([...new Set(pins.map((pin) => pin.name))].filter((name) => !corpusNames.has(name))),
+  ]);
   const writers = {
     train: new SplitWriter(options.outDir, 'train', tokenizer.vocabSize, options.dumpExamples),
     valid: new SplitWriter(options.outDir, 'valid', tokenizer.vocabSize, options.dumpExamples),
@@ -237,6 +259,18 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
       for (const example of examples) if (!accept(example)) break;
     }
   }
+  const replayedSources: string[] = [];
+  for (const pin of pins) {
+    const from = fetchPinnedPackage(pin.name, pin.from, pin.fromIntegrity, options.realEditCacheDir);
+    const to = fetchPinnedPackage(pin.name, pin.to, pin.toIntegrity, options.realEditCacheDir);
+    if ('error' in from || 'error' in to) {
+      options.log(`replayed edits: skipped ${'error' in from ? from.error : 'error' in to ? to.error : ''}`);
+      continue;
+    }
+    const examples = pairExamples(pin, from.root, to.root, rng.fork(`replayed ${pin.name}@${pin.from}`), HISTORY_START_MS);
+    replayedSources.push(`${pin.name}@${pin.from}..${pin.to} (${examples.length} examples)`);
+    for (const example of examples) if (!accept(example)) break;
+  }
   for (const example of syntheticExamples(sources, plan, rng.fork('synthetic'), counts)) {
     if (!accept(example)) break;
   }
@@ -267,6 +301,7 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
       split: validNames.has(source.name) ? 'valid' : 'train',
     })),
     realEdits: realSources,
+    replayedEdits: replayedSources,
     excludedBenchmarkPackages: [...excluded].sort(),
     corpusBytes,
     seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -1,0 +1,166 @@
+// Real edits in the benchmark's own shape. bench/lib/cases.mjs turns two published versions of a
+// file into next-edit cases (one hunk replayed keystroke by keystroke, the other hunks expected)
+// and typing cases (a hunk typed 30-70% of the way, its rest expected); here each case becomes a
+// training example through the runtime's own history (EditHistory coalesces the keystrokes as
+// the extension does) and the windows the runtime would show. The pins come from packages the
+// benchmark never uses (surveyRealEdits.mjs), so the model learns the shape, not the answers.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFileCases } from '../../bench/lib/cases.mjs';
+import { EXTRACTED_MARKER, packageDirName, tarballFileName } from '../../bench/lib/npm.mjs';
+import { isCandidatePath, looksGenerated, MAX_SOURCE_FILE_BYTES } from '../../bench/lib/sourceFiles.mjs';
+import { EditHistory } from '../../src/core/history';
+import { LineIndex } from '../../src/core/text';
+import type { ChangeEvent, Position } from '../../src/core/types';
+import { CURSOR_LINES_ABOVE, CURSOR_LINES_BELOW, positionAt, windowAfterSites, type CorpusFile, type Example, type Rng, type Site } from './documents';
+import { snippetsFor, withUnrelatedEdit } from './siteSequence';
+
+/** Keystrokes are recorded this far apart, as `ripple bench` replays them (src/cli/replay.ts). */
+export const REPLAY_KEYSTROKE_INTERVAL_MS = 40;
+/** The benchmark stops a typing case 30-70% of the way through its hunk. */
+export const MIN_TYPED_FRACTION = 0.3;
+export const MAX_TYPED_FRACTION = 0.7;
+/** Files per version pair, at most: a release that touches hundreds of files is a refactor. */
+export const MAX_FILES_PER_PAIR = 60;
+
+export interface RealEditPin {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  readonly fromIntegrity: string;
+  readonly toIntegrity: string;
+}
+
+/** The benchmark's case shape (bench/README.md, "Cases"), as far as training reads it. */
+export interface ReplayedCase {
+  readonly kind: 'next-edit' | 'typing';
+  readonly path: string;
+  readonly events: readonly ChangeEvent[];
+  readonly cursor: { readonly path: string; readonly line: number; readonly character: number };
+  readonly expected: readonly ChangeEvent[];
+}
+
+/**
+ * The example a case makes: the history the extension would hold after its events and the
+ * window the runtime would decode, with every expected edit inside that window applied. The
+ * cursor's window when an expected edit lies within its reach, else a window around the
+ * nearest one (as the engine proposes for edits away from the cursor). Undefined when an
+ * expected edit straddles the window's edge or the events do not apply.
+ */
+export function replayedExample(replayed: ReplayedCase, beforeText: string, source: string, context: { neighbors: readonly CorpusFile[]; rng: Rng; startMs: number }): Example | undefined {
+  const history = new EditHistory();
+  let text = beforeText;
+  let clockMs = context.startMs;
+  for (const event of replayed.events) {
+    if (event.path !== replayed.path) return undefined;
+    const index = new LineIndex(text);
+    const start = index.offsetAt(event.range.start);
+    const end = index.offsetAt(event.range.end);
+    if (start > end || end > text.length) return undefined;
+    const after = text.slice(0, start) + event.text + text.slice(end);
+    clockMs += REPLAY_KEYSTROKE_INTERVAL_MS;
+    history.record(event, text, after, clockMs);
+    text = after;
+  }
+  const index = new LineIndex(text);
+  const sites: Site[] = replayed.expected
+    .filter((edit) => edit.path === replayed.path)
+    .map((edit) => ({ start: index.offsetAt(edit.range.start), end: index.offsetAt(edit.range.end), replacement: edit.text }))
+    .sort((a, b) => a.start - b.start);
+  if (sites.length === 0) return undefined;
+  const cursor: Position = { line: replayed.cursor.line, character: replayed.cursor.character };
+  const distance = (site: Site): number => Math.abs(positionAt(text, site.start).line - cursor.line);
+  const nearest = sites.reduce((best, site) => (distance(site) < distance(best) ? site : best));
+  const target =
+    distance(nearest) <= Math.min(CURSOR_LINES_ABOVE, CURSOR_LINES_BELOW)
+      ? windowAfterSites(replayed.path, text, sites, cursor.line, cursor)
+      : windowAfterSites(replayed.path, text, sites, positionAt(text, nearest.start).line, undefined);
+  if (!target || target.applied === 0) return undefined;
+  const sequence = { file: { source, path: replayed.path, text: beforeText }, neighbors: context.neighbors, rng: context.rng, startMs: context.startMs };
+  return {
+    kind: replayed.kind === 'typing' ? 'real_typing' : 'real_edit',
+    source,
+    history: withUnrelatedEdit(history.edits(), sequence),
+    snippets: snippetsFor(sequence, text, target.window.startLine + Math.floor(target.window.lines.length / 2)),
+    window: target.window,
+    newLines: target.newLines,
+  };
+}
+
+/** Every case of one version pair's changed files, each as an example where it makes one. */
+export function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string, rng: Rng, startMs: number): Example[] {
+  const fromFiles = sourceFiles(fromRoot);
+  const toFiles = new Map(sourceFiles(toRoot).map((file) => [file.path, file.text]));
+  const neighbors = fromFiles.map((file) => ({ source: pin.name, path: file.path, text: file.text })).slice(0, 50);
+  const examples: Example[] = [];
+  let files = 0;
+  for (const file of fromFiles) {
+    const next = toFiles.get(file.path);
+    if (next === undefined || next === file.text || file.text.includes('\r') || next.includes('\r')) continue;
+    const meta = { package: pin.name, fromVersion: pin.from, toVersion: pin.to };
+    const fractionFor = (): number => MIN_TYPED_FRACTION + (MAX_TYPED_FRACTION - MIN_TYPED_FRACTION) * rng.next();
+    const cases = buildFileCases({ path: file.path, aText: file.text, bText: next, meta, fractionFor }) as ReplayedCase[];
+    if (cases.length === 0) continue;
+    if (++files > MAX_FILES_PER_PAIR) break;
+    const others = neighbors.filter((other) => other.path !== file.path);
+    for (const replayed of cases) {
+      const example = replayedExample(replayed, file.text, pin.name, { neighbors: others, rng, startMs });
+      if (example) examples.push(example);
+    }
+  }
+  return examples;
+}
+
+/** The benchmark's hand-written source files of an extracted package, sorted by path. */
+export function sourceFiles(root: string): { path: string; text: string }[] {
+  const found: { path: string; text: string }[] = [];
+  const walk = (directory: string, prefix: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      const absolute = join(directory, entry.name);
+      if (entry.isDirectory()) walk(absolute, relative);
+      else if (entry.isFile() && isCandidatePath(relative) && statSync(absolute).size <= MAX_SOURCE_FILE_BYTES) {
+        const text = readFileSync(absolute, 'utf8');
+        if (!looksGenerated(text)) found.push({ path: relative, text });
+      }
+    }
+  };
+  walk(root, '');
+  return found;
+}
+
+const NPM_TIMEOUT_MS = 120_000;
+
+/**
+ * name@version extracted under `cacheDir`, in bench/lib/npm.mjs's layout so the survey's downloads
+ * serve (npm pack, which checks the registry's integrity;
+ * the pin's sha512 is checked again so a republished tarball cannot change the data), or a
+ * reason it could not be.
+ */
+export function fetchPinnedPackage(name: string, version: string, integrity: string, cacheDir: string): { root: string } | { error: string } {
+  const root = join(cacheDir, 'workspaces', packageDirName(name, version));
+  if (existsSync(join(root, EXTRACTED_MARKER))) return { root };
+  const tarballs = join(cacheDir, 'tarballs');
+  mkdirSync(tarballs, { recursive: true });
+  const tarball = join(tarballs, tarballFileName(name, version));
+  try {
+    if (!existsSync(tarball)) {
+      execFileSync('npm', ['pack', `${name}@${version}`, '--pack-destination', tarballs, '--json', '--ignore-scripts'], { cwd: tarballs, timeout: NPM_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+    }
+    const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+    if (actual !== integrity) return { error: `${name}@${version}: integrity ${actual} does not match the pin` };
+    const staging = `${root}.partial`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', '--no-same-owner', '--no-same-permissions'], { timeout: NPM_TIMEOUT_MS });
+    writeFileSync(join(staging, EXTRACTED_MARKER), `${tarball}\n`);
+    rmSync(root, { recursive: true, force: true });
+    renameSync(staging, root);
+    return { root };
+  } catch (error) {
+    return { error: `${name}@${version}: ${String((error as Error).message).split('\n')[0]}` };
+  }
+}
