@@ -23,6 +23,11 @@ export const REPLAY_KEYSTROKE_INTERVAL_MS = 40;
 /** The benchmark stops a typing case 30-70% of the way through its hunk. */
 export const MIN_TYPED_FRACTION = 0.3;
 export const MAX_TYPED_FRACTION = 0.7;
+/**
+ * Each hunk is typed this many times, stopped at a different point: the typed prefix is what
+ * changes the answer, while a next-edit case replays the same keystrokes every time.
+ */
+export const TYPING_PASSES = 3;
 /** Files per version pair, at most: a release that touches hundreds of files is a refactor. */
 export const MAX_FILES_PER_PAIR = 60;
 
@@ -102,7 +107,11 @@ export function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string,
     if (next === undefined || next === file.text || file.text.includes('\r') || next.includes('\r')) continue;
     const meta = { package: pin.name, fromVersion: pin.from, toVersion: pin.to };
     const fractionFor = (): number => MIN_TYPED_FRACTION + (MAX_TYPED_FRACTION - MIN_TYPED_FRACTION) * rng.next();
-    const cases = buildFileCases({ path: file.path, aText: file.text, bText: next, meta, fractionFor }) as ReplayedCase[];
+    const cases: ReplayedCase[] = [];
+    for (let pass = 0; pass < TYPING_PASSES; pass++) {
+      const found = buildFileCases({ path: file.path, aText: file.text, bText: next, meta, fractionFor }) as ReplayedCase[];
+      cases.push(...(pass === 0 ? found : found.filter((replayed) => replayed.kind === 'typing')));
+    }
     if (cases.length === 0) continue;
     if (++files > MAX_FILES_PER_PAIR) break;
     const others = neighbors.filter((other) => other.path !== file.path);
