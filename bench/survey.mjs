@@ -33,23 +33,34 @@ export async function pairYield(aRoot, bRoot) {
   return { sourceFiles: aFiles.length, changed, files, cases };
 }
 
-async function survey(name, last) {
+/**
+ * The last `last` stable versions of the package's newest major line, oldest first, each
+ * downloaded (npm checks the registry's integrity) and extracted under `cacheDir`.
+ * @returns {Promise<{ version: string, root: string, integrity: string }[]>}
+ */
+export async function fetchRecentVersions(name, last, cacheDir = CACHE_DIR) {
   const all = await publishedVersions(name);
   const numbers = (version) => version.split('.').map(Number);
   const bySemver = (a, b) => numbers(a).reduce((order, part, index) => order || part - numbers(b)[index], 0);
   const stable = all.filter((version) => /^\d+\.\d+\.\d+$/.test(version)).sort(bySemver);
+  if (stable.length === 0) return [];
   const major = stable[stable.length - 1].split('.')[0];
   const versions = stable.filter((version) => version.split('.')[0] === major).slice(-last);
-  const roots = [];
+  const fetched = [];
   for (const version of versions) {
-    const tarball = await fetchTarball(name, version, join(CACHE_DIR, 'tarballs'));
-    const root = join(CACHE_DIR, 'workspaces', packageDirName(name, version));
+    const tarball = await fetchTarball(name, version, join(cacheDir, 'tarballs'));
+    const root = join(cacheDir, 'workspaces', packageDirName(name, version));
     await extractOnce(tarball.path, root);
-    roots.push(root);
+    fetched.push({ version, root, integrity: tarball.integrity });
   }
-  for (let index = 1; index < versions.length; index += 1) {
-    const result = await pairYield(roots[index - 1], roots[index]);
-    console.log(`${name} ${versions[index - 1]} -> ${versions[index]}: ${JSON.stringify(result)}`);
+  return fetched;
+}
+
+async function survey(name, last) {
+  const fetched = await fetchRecentVersions(name, last);
+  for (let index = 1; index < fetched.length; index += 1) {
+    const result = await pairYield(fetched[index - 1].root, fetched[index].root);
+    console.log(`${name} ${fetched[index - 1].version} -> ${fetched[index].version}: ${JSON.stringify(result)}`);
   }
 }
 

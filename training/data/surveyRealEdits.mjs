@@ -6,38 +6,20 @@
 // integrity of both tarballs, to realEditPins.json. Packages the benchmark uses are refused.
 // Usage: node training/data/surveyRealEdits.mjs [--last N] [--out FILE] name...
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pairYield } from '../../bench/survey.mjs';
-import { extractOnce, fetchTarball, packageDirName, publishedVersions } from '../../bench/lib/npm.mjs';
+import { heldOutPackageNames } from '../../bench/generate.mjs';
+import { fetchRecentVersions, pairYield } from '../../bench/survey.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(HERE, '../..');
 export const REAL_EDIT_CACHE = resolve(REPO, 'training/.data/cache/real-edits');
 export const DEFAULT_PINS = resolve(HERE, 'realEditPins.json');
 
-export function benchmarkPackageNames() {
-  const pins = JSON.parse(readFileSync(resolve(REPO, 'bench/packages.json'), 'utf8'));
-  return new Set(pins.packages.map((entry) => entry.name));
-}
-
-const numbers = (version) => version.split('.').map(Number);
-const bySemver = (a, b) => numbers(a).reduce((order, part, index) => order || part - numbers(b)[index], 0);
-
 /** The package's qualifying consecutive pairs among its last `last` stable versions. */
 async function surveyPackage(name, last) {
-  const stable = (await publishedVersions(name)).filter((version) => /^\d+\.\d+\.\d+$/.test(version)).sort(bySemver);
-  if (stable.length < 2) return [];
-  const major = stable[stable.length - 1].split('.')[0];
-  const versions = stable.filter((version) => version.split('.')[0] === major).slice(-last);
-  const fetched = [];
-  for (const version of versions) {
-    const tarball = await fetchTarball(name, version, join(REAL_EDIT_CACHE, 'tarballs'));
-    const root = join(REAL_EDIT_CACHE, 'workspaces', packageDirName(name, version));
-    await extractOnce(tarball.path, root);
-    fetched.push({ version, root, integrity: tarball.integrity });
-  }
+  const fetched = await fetchRecentVersions(name, last, REAL_EDIT_CACHE);
   const pairs = [];
   for (let index = 1; index < fetched.length; index += 1) {
     const [from, to] = [fetched[index - 1], fetched[index]];
@@ -58,7 +40,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const last = Number(option('--last', '6'));
   const out = option('--out', DEFAULT_PINS);
-  const excluded = benchmarkPackageNames();
+  const excluded = new Set(await heldOutPackageNames());
   const pairs = [];
   for (const name of args) {
     if (excluded.has(name)) {
