@@ -53,7 +53,7 @@ export interface ReplayedCase {
  * window the runtime would decode, with every expected edit inside that window applied. The
  * cursor's window when an expected edit lies within its reach, else a window around the
  * nearest one (as the engine proposes for edits away from the cursor). Undefined when an
- * expected edit straddles the window's edge or the events do not apply.
+ * expected edit straddles the window's edge or an event is in another file.
  */
 export function replayedExample(replayed: ReplayedCase, beforeText: string, source: string, context: { neighbors: readonly CorpusFile[]; rng: Rng; startMs: number }): Example | undefined {
   const history = new EditHistory();
@@ -64,7 +64,6 @@ export function replayedExample(replayed: ReplayedCase, beforeText: string, sour
     const index = new LineIndex(text);
     const start = index.offsetAt(event.range.start);
     const end = index.offsetAt(event.range.end);
-    if (start > end || end > text.length) return undefined;
     const after = text.slice(0, start) + event.text + text.slice(end);
     clockMs += REPLAY_KEYSTROKE_INTERVAL_MS;
     history.record(event, text, after, clockMs);
