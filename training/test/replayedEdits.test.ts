@@ -96,7 +96,7 @@ describe('benchmark-shaped real edits', () => {
     expect(example?.newLines?.[1]).toBe('  let sum = 0;');
   });
 
-  it('refuses events that do not apply and cases whose edit straddles the window', () => {
+  it('refuses events in another file and cases whose edit straddles the window', () => {
     const outside = { path: 'lib/add.js', range: { start: { line: 99, character: 0 }, end: { line: 99, character: 0 } }, text: 'x' };
     const context = { neighbors: [], rng: new Rng(1), startMs: 0 };
     const otherFile = { ...outside, path: 'lib/other.js', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
