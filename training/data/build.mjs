@@ -24,7 +24,7 @@ await esbuild.build({
 const require = createRequire(import.meta.url);
 const { rmSync } = await import('node:fs');
 try {
-  require(outfile).main(process.argv.slice(2), repoRoot);
+  await require(outfile).main(process.argv.slice(2), repoRoot);
 } finally {
   rmSync(outfile, { force: true });
 }

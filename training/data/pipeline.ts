@@ -21,7 +21,7 @@ import { hashString, Rng, type Example } from './documents';
 import { NPM_PACKAGES, PYTHON_MODULES_FULL, PYTHON_MODULES_SMALL, PYTHON_STDLIB_ROOT, REAL_EDIT_PAIRS, SMALL_PACKAGE_COUNT } from './packages';
 import { renameIdentifiers, renamingVocabulary } from './identifierAugmentation';
 import { realEditExamples } from './realEdits';
-import { fetchPinnedPackage, pairExamples, type RealEditPin } from './replayedEdits';
+import { fetchPinnedPair, pairExamples, type RealEditPin } from './replayedEdits';
 import { GENERATORS } from './synthetic';
 import { DEFAULT_VOCAB_SIZE, trainBpe } from './trainTokenizer';
 
@@ -160,13 +160,13 @@ function loadOrTrainTokenizer(options: PipelineOptions, sources: readonly Corpus
   return { tokenizer: new BpeTokenizer(JSON.parse(bytes.toString('utf8'))), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Every tenth source (by a stable hash of its name) validates; at least one source each way. */
 /** The pinned pairs; none when the file is missing (the --tiny data needs none). */
 function readPins(path: string): RealEditPin[] {
   if (!existsSync(path)) return [];
   return (JSON.parse(readFileSync(path, 'utf8')) as { pairs: RealEditPin[] }).pairs;
 }
 
+/** Every tenth source (by a stable hash of its name) validates; at least one source each way. */
 export function validationSources(names: readonly string[]): Set<string> {
   const sorted = [...names].sort((a, b) => hashString(a) - hashString(b) || a.localeCompare(b));
   const count = Math.min(Math.max(1, Math.round(names.length / 10)), Math.max(0, names.length - 1));
@@ -198,7 +198,7 @@ function* syntheticExamples(sources: readonly CorpusSource[], plan: SizePlan, rn
   }
 }
 
-export function runPipeline(options: PipelineOptions): Record<string, unknown> {
+export async function runPipeline(options: PipelineOptions): Promise<Record<string, unknown>> {
   const started = performance.now();
   const plan = PLANS[options.size];
   const rng = new Rng(options.seed);
@@ -261,13 +261,12 @@ export function runPipeline(options: PipelineOptions): Record<string, unknown> {
   }
   const replayedSources: string[] = [];
   for (const pin of pins) {
-    const from = fetchPinnedPackage(pin.name, pin.from, pin.fromIntegrity, options.realEditCacheDir);
-    const to = fetchPinnedPackage(pin.name, pin.to, pin.toIntegrity, options.realEditCacheDir);
-    if ('error' in from || 'error' in to) {
-      options.log(`replayed edits: skipped ${'error' in from ? from.error : 'error' in to ? to.error : ''}`);
+    const roots = await fetchPinnedPair(pin, options.realEditCacheDir);
+    if ('error' in roots) {
+      options.log(`replayed edits: skipped ${roots.error}`);
       continue;
     }
-    const examples = pairExamples(pin, from.root, to.root, rng.fork(`replayed ${pin.name}@${pin.from}`), HISTORY_START_MS);
+    const examples = pairExamples(pin, roots.from, roots.to, rng.fork(`replayed ${pin.name}@${pin.from}`), HISTORY_START_MS);
     replayedSources.push(`${pin.name}@${pin.from}..${pin.to} (${examples.length} examples)`);
     for (const example of examples) if (!accept(example)) break;
   }
@@ -317,6 +316,6 @@ function mergeCounts(a: Record<string, number>, b: Record<string, number>): Reco
   return merged;
 }
 
-export function main(argv: readonly string[], repoRoot: string): void {
-  runPipeline(parseArguments(argv, repoRoot));
+export async function main(argv: readonly string[], repoRoot: string): Promise<void> {
+  await runPipeline(parseArguments(argv, repoRoot));
 }

@@ -5,12 +5,10 @@
 // the extension does) and the windows the runtime would show. The pins come from packages the
 // benchmark never uses (surveyRealEdits.mjs), so the model learns the shape, not the answers.
 
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFileCases } from '../../bench/lib/cases.mjs';
-import { EXTRACTED_MARKER, packageDirName, tarballFileName } from '../../bench/lib/npm.mjs';
+import { extractOnce, fetchTarball, packageDirName } from '../../bench/lib/npm.mjs';
 import { isCandidatePath, looksGenerated, MAX_SOURCE_FILE_BYTES } from '../../bench/lib/sourceFiles.mjs';
 import { EditHistory } from '../../src/core/history';
 import { LineIndex } from '../../src/core/text';
@@ -140,35 +138,23 @@ export function sourceFiles(root: string): { path: string; text: string }[] {
   return found;
 }
 
-const NPM_TIMEOUT_MS = 120_000;
-
 /**
- * name@version extracted under `cacheDir`, in bench/lib/npm.mjs's layout so the survey's downloads
- * serve (npm pack, which checks the registry's integrity;
- * the pin's sha512 is checked again so a republished tarball cannot change the data), or a
- * reason it could not be.
+ * The pin's two versions extracted under `cacheDir`, in the layout the survey fills (so its
+ * downloads serve), through the benchmark's own npm client: npm checks the registry's integrity
+ * and the pinned sha512 is checked again, so a republished tarball cannot change the data.
+ * Otherwise the reason they could not be.
  */
-export function fetchPinnedPackage(name: string, version: string, integrity: string, cacheDir: string): { root: string } | { error: string } {
-  const root = join(cacheDir, 'workspaces', packageDirName(name, version));
-  if (existsSync(join(root, EXTRACTED_MARKER))) return { root };
-  const tarballs = join(cacheDir, 'tarballs');
-  mkdirSync(tarballs, { recursive: true });
-  const tarball = join(tarballs, tarballFileName(name, version));
+export async function fetchPinnedPair(pin: RealEditPin, cacheDir: string): Promise<{ from: string; to: string } | { error: string }> {
+  const roots: string[] = [];
   try {
-    if (!existsSync(tarball)) {
-      execFileSync('npm', ['pack', `${name}@${version}`, '--pack-destination', tarballs, '--json', '--ignore-scripts'], { cwd: tarballs, timeout: NPM_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const [version, integrity] of [[pin.from, pin.fromIntegrity], [pin.to, pin.toIntegrity]] as const) {
+      const tarball = await fetchTarball(pin.name, version, join(cacheDir, 'tarballs'), integrity);
+      const root = join(cacheDir, 'workspaces', packageDirName(pin.name, version));
+      await extractOnce(tarball.path, root);
+      roots.push(root);
     }
-    const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
-    if (actual !== integrity) return { error: `${name}@${version}: integrity ${actual} does not match the pin` };
-    const staging = `${root}.partial`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', '--no-same-owner', '--no-same-permissions'], { timeout: NPM_TIMEOUT_MS });
-    writeFileSync(join(staging, EXTRACTED_MARKER), `${tarball}\n`);
-    rmSync(root, { recursive: true, force: true });
-    renameSync(staging, root);
-    return { root };
   } catch (error) {
-    return { error: `${name}@${version}: ${String((error as Error).message).split('\n')[0]}` };
+    return { error: `${pin.name}@${pin.from}..${pin.to}: ${String((error as Error).message).split('\n')[0]}` };
   }
+  return { from: roots[0]!, to: roots[1]! };
 }
