@@ -46,6 +46,8 @@ export interface NextEditEngine {
 export interface EngineFactoryOptions {
   readonly workspaceRoot: string;
   readonly logger: Logger;
+  /** False: no model is loaded and predictions are symbolic only. Defaults to true. */
+  readonly useModel?: boolean;
   /** Folder holding the model's manifest.json; the bundled model when absent. */
   readonly modelDirectory?: string;
   readonly budgetMs?: number;

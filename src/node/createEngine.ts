@@ -33,6 +33,8 @@ export const MODEL_WARM_UP_BUDGET_MS = 30_000;
 export interface WorkspaceOptions {
   readonly workspaceRoot: string;
   readonly logger: Logger;
+  /** False: no model is loaded (the user turned it off); defaults to true. */
+  readonly useModel?: boolean | undefined;
   /** Folder holding manifest.json; defaults to the models/ folder shipped with Ripple. */
   readonly modelDirectory?: string | undefined;
   /** Folder holding the grammar .wasm files; defaults to the grammar packages. */
@@ -148,6 +150,10 @@ function bundledGrammarDirectory(): string | undefined {
 }
 
 function createModel(options: WorkspaceOptions, clock: Clock): OnnxNextEditModel | undefined {
+  if (options.useModel === false) {
+    options.logger.info('the local model is turned off (ripple.model.enable): predictions are symbolic only');
+    return undefined;
+  }
   const directory = options.modelDirectory ?? join(__dirname, '..', 'models');
   const manifestPath = join(directory, 'manifest.json');
   if (!existsSync(manifestPath)) {

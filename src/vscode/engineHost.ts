@@ -36,7 +36,7 @@ export class EngineHost {
 
   /** Starts an engine for `settings`, or keeps the running one when nothing that shapes it changed. */
   start(settings: RippleSettings): void {
-    const key = JSON.stringify([settings.modelPath ?? null, settings.maxIndexedFiles]);
+    const key = JSON.stringify([settings.useModel, settings.modelPath ?? null, settings.maxIndexedFiles]);
     if (this.created && key === this.shapingKey) return;
     this.stop();
     this.shapingKey = key;
@@ -48,6 +48,7 @@ export class EngineHost {
         {
           workspaceRoot: this.workspaceRoot,
           logger: this.logger,
+          useModel: settings.useModel,
           modelDirectory: settings.modelPath,
           budgetMs: settings.latencyBudgetMs,
           debounceMs: settings.debounceMs,

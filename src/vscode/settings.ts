@@ -11,6 +11,8 @@ export interface RippleSettings {
   readonly debounceMs: number;
   readonly latencyBudgetMs: number;
   readonly maxIndexedFiles: number;
+  /** Whether the local model runs at all; off leaves the symbolic engine alone (less CPU and memory). */
+  readonly useModel: boolean;
   /** Absolute model folder from user (machine) settings only; undefined means the bundled model. */
   readonly modelPath: string | undefined;
 }
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: RippleSettings = {
   debounceMs: DEFAULT_DEBOUNCE_MS,
   latencyBudgetMs: DEFAULT_LATENCY_BUDGET_MS,
   maxIndexedFiles: DEFAULT_MAX_INDEXED_FILES,
+  useModel: true,
   modelPath: undefined,
 };
 
@@ -74,6 +77,7 @@ export function parseSettings(source: SettingsSource): ParsedSettings {
     integer: true,
     problems,
   });
+  const useModel = readBoolean(source.get('model.enable'), 'model.enable', DEFAULT_SETTINGS.useModel, problems);
   const modelPath = readModelPath(source.globalValue('modelPath'), problems);
   return {
     settings: {
@@ -83,6 +87,7 @@ export function parseSettings(source: SettingsSource): ParsedSettings {
       debounceMs,
       latencyBudgetMs,
       maxIndexedFiles,
+      useModel,
       modelPath,
     },
     problems,

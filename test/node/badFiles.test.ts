@@ -58,7 +58,7 @@ afterAll(() => sharedModel?.dispose());
 
 /** The real engine stack, with the real model in its built worker (from sources there is none). */
 function openWithModel(): Workspace {
-  const workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, modelDirectory: '/nonexistent-model-dir' }, new AbortController().signal);
+  const workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, useModel: false }, new AbortController().signal);
   sharedModel ??= new OnnxNextEditModel({ manifestPath: join(MODEL_DIRECTORY, 'manifest.json'), logger: silentLogger, clock: workspace.clock, workerPath: WORKER });
   return { ...workspace, model: sharedModel, warmUp: () => Promise.resolve() };
 }

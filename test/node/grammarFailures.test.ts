@@ -117,7 +117,7 @@ describe('the real engine over a workspace whose typescript grammar is broken', 
     }
     const logger = recordingLogger();
     const workspace = openWorkspace(
-      { workspaceRoot: root, logger, modelDirectory: '/nonexistent-model-dir', grammarDirectory: grammarsWithBrokenTypescript('truncated') },
+      { workspaceRoot: root, logger, useModel: false, grammarDirectory: grammarsWithBrokenTypescript('truncated') },
       new AbortController().signal,
     );
     try {

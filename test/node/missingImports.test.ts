@@ -56,7 +56,7 @@ beforeAll(async () => {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, modelDirectory: '/nonexistent-model-dir' }, new AbortController().signal);
+  workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, useModel: false }, new AbortController().signal);
   await workspace.ready;
 });
 

@@ -51,7 +51,7 @@ let sharedModel: OnnxNextEditModel | undefined;
  * terminated aborted the whole process (Napi::Error) when this was written.
  */
 function openWithModel(root: string): Workspace {
-  const workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, modelDirectory: '/nonexistent-model-dir' }, new AbortController().signal);
+  const workspace = openWorkspace({ workspaceRoot: root, logger: silentLogger, useModel: false }, new AbortController().signal);
   // From sources, __dirname holds no worker bundle: point the model at the built one.
   sharedModel ??= new OnnxNextEditModel({ manifestPath: join(MODEL_DIRECTORY, 'manifest.json'), logger: silentLogger, clock: workspace.clock, workerPath: WORKER });
   return { ...workspace, model: sharedModel, warmUp: () => Promise.resolve() };

@@ -53,6 +53,18 @@ describe('EngineHost', () => {
     expect(created[0]?.calls).toContain('dispose');
   });
 
+  it('re-creates the engine without the model when the model is turned off, and with it when back on', () => {
+    const created: FakeEngine[] = [];
+    const options: EngineFactoryOptions[] = [];
+    const host = new EngineHost(factory(created, options), '/ws', logger, recordingListener().listener);
+    host.start(DEFAULT_SETTINGS);
+    host.start({ ...DEFAULT_SETTINGS, useModel: false });
+    host.start({ ...DEFAULT_SETTINGS, useModel: true });
+    expect(options.map((option) => option.useModel)).toEqual([true, false, true]);
+    expect(created[0]?.calls).toContain('dispose');
+    expect(created[1]?.calls).toContain('dispose');
+  });
+
   it('reports a factory that throws as a failure instead of throwing', () => {
     const { log, listener } = recordingListener();
     const host = new EngineHost(

@@ -33,6 +33,13 @@ describe('parseSettings', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('turns the model off only for a boolean false, and names a bad value', () => {
+    expect(parseSettings(source({ 'model.enable': false })).settings.useModel).toBe(false);
+    const bad = parseSettings(source({ 'model.enable': 'off' }));
+    expect(bad.settings.useModel).toBe(true);
+    expect(bad.problems).toEqual(['ripple.model.enable must be true or false (got "off"); using true.']);
+  });
+
   it('reads the model path from user settings only, and only when absolute', () => {
     expect(parseSettings(source({ modelPath: '/evil/model' }, {})).settings.modelPath).toBeUndefined();
     expect(parseSettings(source({}, { modelPath: '/opt/models/ripple' })).settings.modelPath).toBe('/opt/models/ripple');
