@@ -2,7 +2,7 @@
 // `npm run bench`: makes sure the data set and its workspaces exist, runs the CLI's bench
 // command once per prediction source, scores each run and prints one table; writes
 // bench/results/latest.json and bench/results/latest.md.
-// Usage: node bench/run.mjs [--limit N] [--sources baseline,symbolic,model,all] [--oracle]
+// Usage: node bench/run.mjs [--limit N] [--sources baseline,symbolic,model,model-unfiltered,all] [--oracle]
 //   [--cases FILE] [--cli dist/cli.js] [--timeout-s SECONDS]
 // --oracle adds an in-process predictor that returns the expected edit: a check of the data set
 // and the scorer that needs no CLI.
@@ -18,7 +18,20 @@ import { isExtracted } from './lib/npm.mjs';
 import { oraclePrediction, readJsonl, scorePredictions, workspaceReader } from './score.mjs';
 import { formatMarkdown, formatTable } from './lib/report.mjs';
 
-export const DEFAULT_SOURCES = ['baseline', 'symbolic', 'model', 'all'];
+export const DEFAULT_SOURCES = ['baseline', 'symbolic', 'model', 'model-unfiltered', 'all'];
+/**
+ * The CLI arguments of each source. `model-unfiltered` is the model with every answer shown (no
+ * confidence threshold): what it gets right before the ranker's gate, so its progress shows even
+ * while the gate keeps it out of the combination.
+ */
+const CLI_SOURCES = {
+  baseline: ['--sources', 'baseline'],
+  symbolic: ['--sources', 'symbolic'],
+  model: ['--sources', 'model'],
+  'model-unfiltered': ['--sources', 'model', '--min-score', '0'],
+  all: ['--sources', 'all'],
+};
+const MODEL_SOURCES = new Set(['model', 'model-unfiltered']);
 const KNOWN_SOURCES = new Set([...DEFAULT_SOURCES, 'oracle']);
 const RUN_DIR = join(REPO_ROOT, 'bench', '.cache', 'run');
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -100,10 +113,10 @@ function cliInput(cases) {
     .concat('\n');
 }
 
-function runCli(cliPath, casesFile, outFile, source, timeoutS) {
+function runCli(cliPath, casesFile, outFile, sourceArguments, timeoutS) {
   return new Promise((resolvePromise) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [cliPath, 'bench', '--cases', casesFile, '--out', outFile, '--sources', source], {
+    const child = spawn(process.execPath, [cliPath, 'bench', '--cases', casesFile, '--out', outFile, ...sourceArguments], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -141,14 +154,14 @@ async function runSource(source, cases, options, casesFile, readText, log) {
   const outFile = join(options.runDir, `predictions-${source}.jsonl`);
   await rm(outFile, { force: true });
   log(`running ${source} on ${cases.length} cases`);
-  const run = await runCli(options.cliPath, casesFile, outFile, source, options.timeoutS);
+  const run = await runCli(options.cliPath, casesFile, outFile, CLI_SOURCES[source], options.timeoutS);
   if (run.code !== 0) {
     const reason = run.signal ? `killed by ${run.signal} after ${Math.round(run.wallMs / 1000)} s` : lastLine(run.stderr) || `exit ${run.code}`;
-    return { source, status: source === 'model' ? 'skipped' : 'error', reason };
+    return { source, status: MODEL_SOURCES.has(source) ? 'skipped' : 'error', reason };
   }
   const { summary } = scorePredictions(cases, existsSync(outFile) ? readJsonl(outFile) : [], readText);
   const unavailable = run.stderr.split('\n').find((line) => MODEL_UNAVAILABLE.test(line));
-  if (source === 'model' && summary.suggested === 0 && unavailable !== undefined) {
+  if (MODEL_SOURCES.has(source) && summary.suggested === 0 && unavailable !== undefined) {
     return { source, status: 'skipped', reason: unavailable.trim() };
   }
   return { source, status: 'ok', summary, wallMs: run.wallMs, ...cacheHits(run.stdout) };

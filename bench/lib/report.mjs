@@ -62,6 +62,7 @@ export function formatMarkdown(report) {
     'exact@1: the first suggested edit yields exactly the expected file; precision: the same over cases with a suggestion;',
     'coverage: cases with a suggestion; location@1: the first edit touches the lines of an expected edit;',
     'typing completed: exact@1 over cases where a hunk was typed part-way;',
+    'model-unfiltered: the model with every answer shown, no confidence threshold (what it would add if it were trusted);',
     'cache hit p95: typing the first character of a suggested insertion, answered from the cache without a new prediction.',
     '',
   ].join('\n');

@@ -77,4 +77,40 @@ writeFileSync(value('--out'), out.join('\\n') + '\\n');
     expect(input).not.toContain('expected');
     expect(readFileSync(join(root, 'results', 'latest.md'), 'utf8')).toContain('| all | 100.0% |');
   });
+
+  it('runs the model once gated and once with every answer shown', async () => {
+    const { workspace } = workspaceWith(root, 'unfiltered-ws', 'a.js', 'let count = 0;\n');
+    writeFileSync(join(workspace, '.ripple-bench-extracted'), 'test\n');
+    const casesPath = join(root, 'unfiltered-cases.jsonl');
+    const testCase = { id: 'u1', kind: 'next-edit', workspace, path: 'a.js', events: [], expected: [], expectedFiles: [] };
+    writeFileSync(casesPath, `${JSON.stringify(testCase)}\n`);
+    // The fake model answers only when nothing gates it, and records how each run was asked.
+    const cliPath = join(root, 'recording-cli.mjs');
+    const calls = join(root, 'calls.txt');
+    writeFileSync(
+      cliPath,
+      `import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+const args = process.argv.slice(2);
+const value = (name) => args[args.indexOf(name) + 1];
+appendFileSync(${JSON.stringify(calls)}, args.filter((arg) => arg === 'model' || arg.startsWith('--s') || arg.startsWith('--m') || arg === '0').join(' ') + '\\n');
+const ungated = args.includes('--min-score') && value('--min-score') === '0';
+const lines = readFileSync(value('--cases'), 'utf8').trim().split('\\n').map((line) => JSON.parse(line));
+const edit = { path: 'a.js', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, text: 'const', score: 0.01, source: 'model' };
+writeFileSync(value('--out'), lines.map((input) => JSON.stringify({ id: input.id, latencyMs: 5, edits: ungated ? [edit] : [] })).join('\\n') + '\\n');
+`,
+    );
+    const options = {
+      ...runner.parseArguments(['--sources', 'model,model-unfiltered']),
+      casesPath,
+      cliPath,
+      runDir: join(root, 'unfiltered-run'),
+      resultsDir: join(root, 'unfiltered-results'),
+    };
+    const report = await runner.runBenchmark(options, () => {});
+    const bySource = Object.fromEntries(report.rows.map((row) => [row.source, row]));
+    expect(readFileSync(calls, 'utf8').trim().split('\n').slice(0, 2)).toEqual(['--sources model', '--sources model --min-score 0']);
+    expect(bySource.model?.summary).toMatchObject({ coverage: 0 });
+    expect(bySource['model-unfiltered']?.summary).toMatchObject({ coverage: 1, exactAt1: 0 });
+    expect(runner.parseArguments([]).sources).toContain('model-unfiltered');
+  });
 });
