@@ -523,6 +523,38 @@ const scenarios = {
     await typeAndAcceptImport({ file: 'refunds.py', after: 'cents = ', typed: 'to_cents(amount) + ', importLine, shotPrefix: '10-python-import' });
     await readFileUntil('refunds.py', (text) => text.includes(`import math\n${importLine}\n\ndef refund`) && text.includes('cents = to_cents(amount) + math.floor('));
   },
+
+  // (11) Turn the local model off in the workspace's settings: Ripple restarts its engine without
+  // the model, says so once in its log, and the symbolic engine still predicts a rename; with the
+  // setting gone it restarts with the model again.
+  async modelOff() {
+    const folder = path.join(WS, '.vscode');
+    fs.mkdirSync(folder, { recursive: true });
+    let logStart = logLines('Ripple.log').length;
+    let since = events().length;
+    fs.writeFileSync(path.join(folder, 'settings.json'), '{ "ripple.model.enable": false }\n');
+    try {
+      await waitForEvent((e) => e.event === 'ready', { since, timeoutMs: READY_TIMEOUT_MS, what: 'the engine restarted without the model' });
+      await waitForLogLine('Ripple.log', (line) => line.includes('the local model is turned off (ripple.model.enable)'), { since: logStart, what: 'the model-off line' });
+      await openFile('switch.ts');
+      await goTo(locate('switch.ts', 'rounded = ', 1));
+      await page.keyboard.press('Control+d');
+      since = events().length;
+      await page.keyboard.type('whole', { delay: 40 });
+      const shown = await waitForEvent((e) => e.event === 'shown' && /\bwhole\b/.test(e.text ?? ''), { since, what: 'the rename of the other uses, with the model off' });
+      console.log(`[modelOff] shown as ${shown.presentation}: ${JSON.stringify(shown.text)}`);
+      await shot('11-model-off');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+s');
+    } finally {
+      logStart = logLines('Ripple.log').length;
+      since = events().length;
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    await waitForEvent((e) => e.event === 'ready', { since, timeoutMs: READY_TIMEOUT_MS, what: 'the engine restarted with the model' });
+    const offAgain = logLines('Ripple.log').slice(logStart).filter((line) => line.includes('the local model is turned off'));
+    if (offAgain.length > 0) throw new Error(`the model stayed off after the setting went: ${JSON.stringify(offAgain)}`);
+  },
 };
 
 const results = [];
