@@ -19,6 +19,19 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** One benchmark run of `sources` against a fake CLI; its rows by source. */
+async function runWithFakeCli(sources: string, casesPath: string, cliPath: string, prefix: string) {
+  const options = {
+    ...runner.parseArguments(['--sources', sources]),
+    casesPath,
+    cliPath,
+    runDir: join(root, `${prefix}run`),
+    resultsDir: join(root, `${prefix}results`),
+  };
+  const report = await runner.runBenchmark(options, () => {});
+  return { bySource: Object.fromEntries(report.rows.map((row) => [row.source, row])) };
+}
+
 describe('runner', () => {
   it('validates its options loudly', () => {
     expect(() => runner.parseArguments(['--limit', '0'])).toThrow(TypeError);
@@ -61,15 +74,7 @@ const out = lines.map((input) => JSON.stringify({ id: input.id, latencyMs: 5, ed
 writeFileSync(value('--out'), out.join('\\n') + '\\n');
 `,
     );
-    const options = {
-      ...runner.parseArguments(['--sources', 'symbolic,model,all']),
-      casesPath,
-      cliPath,
-      runDir: join(root, 'run'),
-      resultsDir: join(root, 'results'),
-    };
-    const report = await runner.runBenchmark(options, () => {});
-    const bySource = Object.fromEntries(report.rows.map((row) => [row.source, row]));
+    const { bySource } = await runWithFakeCli('symbolic,model,all', casesPath, cliPath, '');
     expect(bySource.model).toMatchObject({ status: 'skipped', reason: 'model unavailable: no weights' });
     expect(bySource.symbolic?.summary).toMatchObject({ n: 1, coverage: 0, exactAt1: 0 });
     expect(bySource.all?.summary).toMatchObject({ n: 1, coverage: 1, exactAt1: 1, locationAt1: 1 });
@@ -99,15 +104,7 @@ const edit = { path: 'a.js', range: { start: { line: 0, character: 0 }, end: { l
 writeFileSync(value('--out'), lines.map((input) => JSON.stringify({ id: input.id, latencyMs: 5, edits: ungated ? [edit] : [] })).join('\\n') + '\\n');
 `,
     );
-    const options = {
-      ...runner.parseArguments(['--sources', 'model,model-unfiltered']),
-      casesPath,
-      cliPath,
-      runDir: join(root, 'unfiltered-run'),
-      resultsDir: join(root, 'unfiltered-results'),
-    };
-    const report = await runner.runBenchmark(options, () => {});
-    const bySource = Object.fromEntries(report.rows.map((row) => [row.source, row]));
+    const { bySource } = await runWithFakeCli('model,model-unfiltered', casesPath, cliPath, 'unfiltered-');
     expect(readFileSync(calls, 'utf8').trim().split('\n').slice(0, 2)).toEqual(['--sources model', '--sources model --min-score 0']);
     expect(bySource.model?.summary).toMatchObject({ coverage: 0 });
     expect(bySource['model-unfiltered']?.summary).toMatchObject({ coverage: 1, exactAt1: 0 });
