@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFileCases } from './lib/cases.mjs';
+import { buildFileCases, typingFraction } from './lib/cases.mjs';
 import { extractOnce, fetchTarball, isExtracted, packageDirName } from './lib/npm.mjs';
 import { createRandom, hashString, shuffled } from './lib/random.mjs';
 import { listSourceFiles, readSourceFile } from './lib/sourceFiles.mjs';
@@ -19,8 +19,6 @@ export const DATASET_PATH = join(BENCH_DIR, 'data', 'dev.jsonl');
 export const SUMMARY_PATH = join(BENCH_DIR, 'data', 'summary.json');
 const TARBALL_DIR = join(BENCH_DIR, '.cache', 'tarballs');
 const WORKSPACE_DIR = join(BENCH_DIR, '.cache', 'workspaces');
-const TYPING_MIN_FRACTION = 0.3;
-const TYPING_FRACTION_SPAN = 0.4;
 /** Of every three cases taken from a package, at most one is a typing case. */
 const KIND_PATTERN = ['next-edit', 'next-edit', 'typing'];
 
@@ -82,7 +80,7 @@ async function pairCases(entry, fromVersion, toVersion, seed) {
     const [aText, bText] = await Promise.all([readSourceFile(aRoot, path), readSourceFile(bRoot, path)]);
     if (aText === undefined || bText === undefined || aText === bText) continue;
     const random = createRandom(hashString(`${seed}:${entry.name}@${fromVersion}:${path}`));
-    const fractionFor = () => TYPING_MIN_FRACTION + TYPING_FRACTION_SPAN * random();
+    const fractionFor = () => typingFraction(random());
     for (const found of buildFileCases({ path, aText, bText, meta, fractionFor })) {
       cases.push({ id: found.id, kind: found.kind, workspace, ...found });
     }

@@ -18,11 +18,10 @@ import { isExtracted } from './lib/npm.mjs';
 import { oraclePrediction, readJsonl, scorePredictions, workspaceReader } from './score.mjs';
 import { formatMarkdown, formatTable } from './lib/report.mjs';
 
-export const DEFAULT_SOURCES = ['baseline', 'symbolic', 'model', 'model-unfiltered', 'all'];
 /**
- * The CLI arguments of each source. `model-unfiltered` is the model with every answer shown (no
- * confidence threshold): what it gets right before the ranker's gate, so its progress shows even
- * while the gate keeps it out of the combination.
+ * The CLI arguments of each source, in the report's order. `model-unfiltered` is the model with
+ * every answer shown (no confidence threshold): what it gets right before the ranker's gate, so
+ * its progress shows even while the gate keeps it out of the combination.
  */
 const CLI_SOURCES = {
   baseline: ['--sources', 'baseline'],
@@ -31,6 +30,7 @@ const CLI_SOURCES = {
   'model-unfiltered': ['--sources', 'model', '--min-score', '0'],
   all: ['--sources', 'all'],
 };
+export const DEFAULT_SOURCES = Object.keys(CLI_SOURCES);
 const MODEL_SOURCES = new Set(['model', 'model-unfiltered']);
 const KNOWN_SOURCES = new Set([...DEFAULT_SOURCES, 'oracle']);
 const RUN_DIR = join(REPO_ROOT, 'bench', '.cache', 'run');

@@ -3,10 +3,10 @@
 // stable versions of the newest major line and counts, per consecutive pair, the changed source
 // files that qualify (2 to 8 small hunks). Usage: node bench/survey.mjs [--last N] name...
 
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFileCases } from './lib/cases.mjs';
-import { extractOnce, fetchTarball, packageDirName, publishedVersions } from './lib/npm.mjs';
+import { fetchExtracted, publishedVersions } from './lib/npm.mjs';
 import { listSourceFiles, readSourceFile } from './lib/sourceFiles.mjs';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -47,12 +47,7 @@ export async function fetchRecentVersions(name, last, cacheDir = CACHE_DIR) {
   const major = stable[stable.length - 1].split('.')[0];
   const versions = stable.filter((version) => version.split('.')[0] === major).slice(-last);
   const fetched = [];
-  for (const version of versions) {
-    const tarball = await fetchTarball(name, version, join(cacheDir, 'tarballs'));
-    const root = join(cacheDir, 'workspaces', packageDirName(name, version));
-    await extractOnce(tarball.path, root);
-    fetched.push({ version, root, integrity: tarball.integrity });
-  }
+  for (const version of versions) fetched.push({ version, ...(await fetchExtracted(name, version, cacheDir)) });
   return fetched;
 }
 

@@ -14,6 +14,14 @@ export const MAX_HUNK_LINES = 6;
 /** Typing cases need an insertion long enough that a typed prefix says something. */
 export const MIN_TYPING_INSERT_CHARS = 6;
 export const MAX_TYPING_INSERT_CHARS = 160;
+/** A typing case stops this far through its hunk's keystrokes, 30% to 70%. */
+export const TYPING_MIN_FRACTION = 0.3;
+export const TYPING_FRACTION_SPAN = 0.4;
+
+/** How much of a typing case's insertion is typed, for a uniform draw in [0, 1). */
+export function typingFraction(unit) {
+  return TYPING_MIN_FRACTION + TYPING_FRACTION_SPAN * unit;
+}
 
 /** @param {string} text */
 export function sha256(text) {

@@ -76,6 +76,18 @@ export async function extractOnce(tarballPath, directory) {
   return true;
 }
 
+/**
+ * One version fetched (`fetchTarball`, pinned integrity when given) and extracted once, in the
+ * layout the survey and the training data share: `cacheDir`/tarballs and `cacheDir`/workspaces.
+ * @returns {Promise<{ root: string, integrity: string }>}
+ */
+export async function fetchExtracted(name, version, cacheDir, pinnedIntegrity) {
+  const tarball = await fetchTarball(name, version, join(cacheDir, 'tarballs'), pinnedIntegrity);
+  const root = join(cacheDir, 'workspaces', packageDirName(name, version));
+  await extractOnce(tarball.path, root);
+  return { root, integrity: tarball.integrity };
+}
+
 /** True when `directory` holds a complete extraction. */
 export function isExtracted(directory) {
   return existsSync(join(directory, EXTRACTED_MARKER));

@@ -18,6 +18,7 @@ export {
   parseTarget,
   promptVocabulary,
   serializeTarget,
+  TYPED_LINE_OPENING_OPS,
   typedLineOpening,
 } from './targetGrammar';
 export type { AllowedTokens, ParsedTarget, PromptVocabulary, TargetOptions, TargetPhase, TargetState } from './targetGrammar';

@@ -156,6 +156,9 @@ export interface TargetOptions {
   readonly typedLine?: TypedLine;
 }
 
+/** The ops a typed line's opening starts with (<|replace|>, the line's slot), before its text. */
+export const TYPED_LINE_OPENING_OPS = 2;
+
 /**
  * The target's forced opening for a typed line: the op, the slot and the prefix's tokens up
  * to its last piece. Pre-tokenization never merges across pieces, so those tokens are the ones

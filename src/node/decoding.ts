@@ -2,7 +2,7 @@
 // speculation, and the prefill that reuses the longest cached prompt prefix.
 
 import type { ModelInput } from '../core/ports';
-import { advanceTarget, allowedNextTokens, initialTargetState, owesTypedPrefix, parseTarget, serializePrompt, typedLineOf, typedLineOpening } from '../core/prompt';
+import { advanceTarget, allowedNextTokens, initialTargetState, owesTypedPrefix, parseTarget, serializePrompt, TYPED_LINE_OPENING_OPS, typedLineOf, typedLineOpening } from '../core/prompt';
 import type { TargetState } from '../core/prompt';
 import { scoreDrafts, type ScoredDraft } from './draftScoring';
 import { forward } from './loadedModel';
@@ -281,9 +281,8 @@ async function prefillPrompt(
 
 /** The log-probability of the forced opening's ops (<|replace|> and the slot), the line's own text aside. */
 export function openingLogProbability(rows: readonly Float32Array[], forced: readonly number[]): number {
-  const OPENING_OPS = 2;
   let sum = 0;
-  for (let index = 0; index < OPENING_OPS && index < forced.length; index++) sum += logProbability(rows[index]!, forced[index]!);
+  for (let index = 0; index < TYPED_LINE_OPENING_OPS && index < forced.length; index++) sum += logProbability(rows[index]!, forced[index]!);
   return sum;
 }
 

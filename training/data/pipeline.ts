@@ -266,7 +266,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Record<stri
       options.log(`replayed edits: skipped ${roots.error}`);
       continue;
     }
-    const examples = pairExamples(pin, roots.from, roots.to, rng.fork(`replayed ${pin.name}@${pin.from}`), HISTORY_START_MS);
+    const examples = await pairExamples(pin, roots.from, roots.to, rng.fork(`replayed ${pin.name}@${pin.from}`), HISTORY_START_MS);
     replayedSources.push(`${pin.name}@${pin.from}..${pin.to} (${examples.length} examples)`);
     for (const example of examples) if (!accept(example)) break;
   }

@@ -5,22 +5,16 @@
 // the extension does) and the windows the runtime would show. The pins come from packages the
 // benchmark never uses (surveyRealEdits.mjs), so the model learns the shape, not the answers.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildFileCases } from '../../bench/lib/cases.mjs';
-import { extractOnce, fetchTarball, packageDirName } from '../../bench/lib/npm.mjs';
-import { isCandidatePath, looksGenerated, MAX_SOURCE_FILE_BYTES } from '../../bench/lib/sourceFiles.mjs';
+import { buildFileCases, typingFraction } from '../../bench/lib/cases.mjs';
+import { fetchExtracted } from '../../bench/lib/npm.mjs';
+import { listSourceFiles, readSourceFile } from '../../bench/lib/sourceFiles.mjs';
+import { REPLAY_KEYSTROKE_INTERVAL_MS } from '../../src/cli/replay';
 import { EditHistory } from '../../src/core/history';
 import { LineIndex } from '../../src/core/text';
 import type { ChangeEvent, Position } from '../../src/core/types';
 import { CURSOR_LINES_ABOVE, CURSOR_LINES_BELOW, positionAt, windowAfterSites, type CorpusFile, type Example, type Rng, type Site } from './documents';
 import { snippetsFor, withUnrelatedEdit } from './siteSequence';
 
-/** Keystrokes are recorded this far apart, as `ripple bench` replays them (src/cli/replay.ts). */
-export const REPLAY_KEYSTROKE_INTERVAL_MS = 40;
-/** The benchmark stops a typing case 30-70% of the way through its hunk. */
-export const MIN_TYPED_FRACTION = 0.3;
-export const MAX_TYPED_FRACTION = 0.7;
 /**
  * Each hunk is typed this many times, stopped at a different point: the typed prefix is what
  * changes the answer, while a next-edit case replays the same keystrokes every time.
@@ -93,9 +87,9 @@ export function replayedExample(replayed: ReplayedCase, beforeText: string, sour
 }
 
 /** Every case of one version pair's changed files, each as an example where it makes one. */
-export function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string, rng: Rng, startMs: number): Example[] {
-  const fromFiles = sourceFiles(fromRoot);
-  const toFiles = new Map(sourceFiles(toRoot).map((file) => [file.path, file.text]));
+export async function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string, rng: Rng, startMs: number): Promise<Example[]> {
+  const fromFiles = await sourceFiles(fromRoot);
+  const toFiles = new Map((await sourceFiles(toRoot)).map((file) => [file.path, file.text]));
   const neighbors = fromFiles.map((file) => ({ source: pin.name, path: file.path, text: file.text })).slice(0, 50);
   const examples: Example[] = [];
   let files = 0;
@@ -103,7 +97,7 @@ export function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string,
     const next = toFiles.get(file.path);
     if (next === undefined || next === file.text || file.text.includes('\r') || next.includes('\r')) continue;
     const meta = { package: pin.name, fromVersion: pin.from, toVersion: pin.to };
-    const fractionFor = (): number => MIN_TYPED_FRACTION + (MAX_TYPED_FRACTION - MIN_TYPED_FRACTION) * rng.next();
+    const fractionFor = (): number => typingFraction(rng.next());
     const cases: ReplayedCase[] = [];
     for (let pass = 0; pass < TYPING_PASSES; pass++) {
       const found = buildFileCases({ path: file.path, aText: file.text, bText: next, meta, fractionFor }) as ReplayedCase[];
@@ -120,22 +114,28 @@ export function pairExamples(pin: RealEditPin, fromRoot: string, toRoot: string,
   return examples;
 }
 
-/** The benchmark's hand-written source files of an extracted package, sorted by path. */
-export function sourceFiles(root: string): { path: string; text: string }[] {
+/**
+ * The benchmark's hand-written source files of an extracted package (its own listing and
+ * reading rules) in folder-walk order: each folder's entries sorted by name, a subfolder's files
+ * where the subfolder's name sorts. That order picks the neighbours and the order of the random
+ * draws, so data v7 rebuilds as it was built.
+ */
+export async function sourceFiles(root: string): Promise<{ path: string; text: string }[]> {
   const found: { path: string; text: string }[] = [];
-  const walk = (directory: string, prefix: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      const absolute = join(directory, entry.name);
-      if (entry.isDirectory()) walk(absolute, relative);
-      else if (entry.isFile() && isCandidatePath(relative) && statSync(absolute).size <= MAX_SOURCE_FILE_BYTES) {
-        const text = readFileSync(absolute, 'utf8');
-        if (!looksGenerated(text)) found.push({ path: relative, text });
-      }
-    }
-  };
-  walk(root, '');
+  for (const path of (await listSourceFiles(root)).sort(byFolderWalk)) {
+    const text = await readSourceFile(root, path);
+    if (text !== undefined) found.push({ path, text });
+  }
   return found;
+}
+
+function byFolderWalk(a: string, b: string): number {
+  const aParts = a.split('/');
+  const bParts = b.split('/');
+  for (let index = 0; index < Math.min(aParts.length, bParts.length); index++) {
+    if (aParts[index] !== bParts[index]) return aParts[index]! < bParts[index]! ? -1 : 1;
+  }
+  return aParts.length - bParts.length;
 }
 
 /**
@@ -145,16 +145,11 @@ export function sourceFiles(root: string): { path: string; text: string }[] {
  * Otherwise the reason they could not be.
  */
 export async function fetchPinnedPair(pin: RealEditPin, cacheDir: string): Promise<{ from: string; to: string } | { error: string }> {
-  const roots: string[] = [];
   try {
-    for (const [version, integrity] of [[pin.from, pin.fromIntegrity], [pin.to, pin.toIntegrity]] as const) {
-      const tarball = await fetchTarball(pin.name, version, join(cacheDir, 'tarballs'), integrity);
-      const root = join(cacheDir, 'workspaces', packageDirName(pin.name, version));
-      await extractOnce(tarball.path, root);
-      roots.push(root);
-    }
+    const from = await fetchExtracted(pin.name, pin.from, cacheDir, pin.fromIntegrity);
+    const to = await fetchExtracted(pin.name, pin.to, cacheDir, pin.toIntegrity);
+    return { from: from.root, to: to.root };
   } catch (error) {
     return { error: `${pin.name}@${pin.from}..${pin.to}: ${String((error as Error).message).split('\n')[0]}` };
   }
-  return { from: roots[0]!, to: roots[1]! };
 }

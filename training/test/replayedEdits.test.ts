@@ -48,13 +48,13 @@ function pairRoots(): { from: string; to: string } {
 const pin = { name: 'adder', from: '1.0.0', to: '1.0.1', fromIntegrity: 'sha512-a', toIntegrity: 'sha512-b' };
 
 describe('benchmark-shaped real edits', () => {
-  it('reads only what the benchmark counts as hand-written source', () => {
-    expect(sourceFiles(pairRoots().from).map((file) => file.path)).toEqual(['lib/add.js']);
+  it('reads only what the benchmark counts as hand-written source', async () => {
+    expect((await sourceFiles(pairRoots().from)).map((file) => file.path)).toEqual(['lib/add.js']);
   });
 
-  it('turns every case into an example whose target is the window with the expected edits made', () => {
+  it('turns every case into an example whose target is the window with the expected edits made', async () => {
     const roots = pairRoots();
-    const examples = pairExamples(pin, roots.from, roots.to, new Rng(3), 1_700_000_000_000);
+    const examples = await pairExamples(pin, roots.from, roots.to, new Rng(3), 1_700_000_000_000);
     const kinds = examples.map((example) => example.kind);
     expect(kinds).toContain('real_edit');
     expect(kinds).toContain('real_typing');
